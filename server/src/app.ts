@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import express, { type Express } from 'express'
+import { authenticate, sameOrigin } from './auth/middleware.ts'
+import { authRoutes } from './auth/routes.ts'
+import { AppError } from './errors/app-error.ts'
+import { errorMiddleware } from './errors/middleware.ts'
+import type { AppContext } from './http/context.ts'
+import { parcelRoutes } from './parcels/routes.ts'
+import { placeRoutes } from './places/routes.ts'
+
+// Large enough for a parcel of 100,000 vertices; a 10 MB property is refused.
+export const JSON_LIMIT = '8mb'
+
+/** Builds the Express app without listening, so tests can serve it on any port. */
+export function createApp(ctx: AppContext): Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', 'loopback')
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ status: 'ok', database: ctx.db.driver, postgis: ctx.postgis })
+  })
+
+  app.use('/api', express.json({ limit: JSON_LIMIT, type: ['application/json', 'application/geo+json'] }))
+  app.use(authenticate(ctx.db))
+  app.use(sameOrigin)
+  app.use(authRoutes(ctx))
+  app.use(placeRoutes(ctx))
+  app.use(parcelRoutes(ctx))
+  app.all('/api/{*rest}', (req) => {
+    throw new AppError('route_not_found', { method: req.method, path: req.path })
+  })
+  serveClient(app, ctx.config.clientDir)
+  app.use(errorMiddleware)
+  return app
+}
+
+/** The built client, with index.html for any other GET so links into the app work. */
+function serveClient(app: Express, dir: string): void {
+  const index = path.join(dir, 'index.html')
+  app.use(express.static(dir, { index: 'index.html', maxAge: '1h' }))
+  app.get('/{*rest}', (_req, res, next) => {
+    if (!existsSync(index)) return next()
+    res.setHeader('Cache-Control', 'no-cache')
+    res.sendFile(index)
+  })
+}

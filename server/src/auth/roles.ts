@@ -1,0 +1,40 @@
+/** The roles of DOMAIN.md and what each may do. */
+export const ROLES = ['admin', 'analyst', 'town_editor', 'viewer'] as const
+export type Role = (typeof ROLES)[number]
+
+export interface User {
+  id: number
+  username: string
+  displayName: string | null
+  role: Role
+  /** The town code a town editor is bound to; null for the district roles. */
+  town: string | null
+}
+
+export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
+  admin: { zh: '区级管理员', en: 'district administrator' },
+  analyst: { zh: '区自然资源局分析员', en: 'natural-resources analyst' },
+  town_editor: { zh: '镇街编辑', en: 'town editor' },
+  viewer: { zh: '只读用户', en: 'viewer' },
+}
+
+export type Action = 'parcel.read' | 'parcel.write' | 'user.manage' | 'token.manage'
+
+const GRANTS: Record<Role, readonly Action[]> = {
+  admin: ['parcel.read', 'parcel.write', 'user.manage', 'token.manage'],
+  analyst: ['parcel.read', 'token.manage'],
+  town_editor: ['parcel.read', 'parcel.write', 'token.manage'],
+  viewer: ['parcel.read', 'token.manage'],
+}
+
+export function can(user: User, action: Action): boolean {
+  return GRANTS[user.role].includes(action)
+}
+
+/**
+ * The town a user's parcel reads and writes are confined to, or null for the
+ * whole district. A town editor sees and changes its own town only.
+ */
+export function townScope(user: User): string | null {
+  return user.role === 'town_editor' ? user.town : null
+}

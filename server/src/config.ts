@@ -1,0 +1,49 @@
+import path from 'node:path'
+
+/** Settings read once from the environment at start-up. */
+export interface Config {
+  port: number
+  /** Set: use the PostgreSQL + PostGIS server; unset: the embedded PGlite. */
+  databaseUrl: string | undefined
+  dataDir: string
+  adminPassword: string | undefined
+  /** Load data-samples/ into an empty database at start-up. */
+  loadSamples: boolean
+  samplesDir: string
+  clientDir: string
+  logLevel: 'debug' | 'info' | 'warn' | 'error'
+  sessionHours: number
+}
+
+export const ROOT = path.resolve(import.meta.dirname, '../..')
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: parsePort(env.PORT),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.JIYUAN_DATA_DIR ?? path.join(ROOT, 'data/db')),
+    adminPassword: env.JIYUAN_ADMIN_PASSWORD || undefined,
+    loadSamples: env.JIYUAN_SAMPLES !== 'off',
+    samplesDir: path.resolve(env.JIYUAN_SAMPLES_DIR ?? path.join(ROOT, 'data-samples')),
+    clientDir: path.join(ROOT, 'client/dist'),
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+    sessionHours: 12,
+  }
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 8080
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be an integer from 0 to 65535, got "${value}"`)
+  }
+  return port
+}
+
+function parseLogLevel(value: string | undefined): Config['logLevel'] {
+  const levels = ['debug', 'info', 'warn', 'error'] as const
+  if (value === undefined || value === '') return 'info'
+  const level = levels.find((l) => l === value)
+  if (!level) throw new Error(`LOG_LEVEL must be one of ${levels.join(', ')}, got "${value}"`)
+  return level
+}

@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { postgis } from '@electric-sql/pglite-postgis'
+import { log } from '../log.ts'
+import type { Db, Queryable, Rows } from './db.ts'
+
+/**
+ * The embedded driver. PGlite is one connection: it runs queries and whole
+ * transactions one at a time, so a transaction never interleaves with
+ * another request's statements.
+ */
+export async function openEmbedded(options: { dataDir?: string; loadDataDir?: Blob }): Promise<Db> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
+  const pg = await PGlite.create({
+    dataDir: options.dataDir,
+    loadDataDir: options.loadDataDir,
+    extensions: { postgis },
+  })
+  return new EmbeddedDb(pg)
+}
+
+class EmbeddedDb implements Db {
+  readonly driver = 'embedded' as const
+
+  constructor(readonly pg: PGlite) {}
+
+  query<R>(sql: string, params: unknown[] = []): Promise<Rows<R>> {
+    return run<R>(this.pg, sql, params)
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pg.exec(sql)
+  }
+
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.pg.transaction((tx) =>
+      work({
+        query: (sql, params = []) => run(tx, sql, params),
+        exec: async (sql) => void (await tx.exec(sql)),
+      }),
+    )
+  }
+
+  /** A copy of the whole data directory, used by tests to start from a template. */
+  dump(): Promise<File | Blob> {
+    return this.pg.dumpDataDir('none')
+  }
+
+  async close(): Promise<void> {
+    await this.pg.close()
+  }
+}
+
+type PgliteLike = Pick<PGlite, 'query'>
+
+async function run<R>(pg: PgliteLike, sql: string, params: unknown[]): Promise<Rows<R>> {
+  log.debug('sql', { sql, params })
+  const result = await pg.query<R>(sql, params)
+  // PGlite counts affected rows for INSERT, UPDATE and DELETE only; node-postgres
+  // counts selected rows too. Report whichever is larger, as node-postgres does.
+  return { rows: result.rows, rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) }
+}
+
+export function isEmbedded(db: Db): db is Db & { dump(): Promise<File | Blob> } {
+  return db instanceof EmbeddedDb
+}

@@ -1,0 +1,59 @@
+import pg from 'pg'
+import { log } from '../log.ts'
+import type { Db, Queryable, Rows } from './db.ts'
+
+// bigint (int8) and numeric arrive as strings from node-postgres; PGlite gives
+// numbers. Parse both to numbers here so rows look the same from either driver.
+// Counts and ids in this schema stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value))
+
+/** The server driver: a node-postgres pool against PostgreSQL + PostGIS. */
+export async function openServer(connectionString: string): Promise<Db> {
+  const pool = new pg.Pool({ connectionString, max: 10, application_name: 'jiyuan' })
+  pool.on('error', (error) => log.error('idle database connection failed', { error }))
+  await pool.query('SELECT 1')
+  return new ServerDb(pool)
+}
+
+class ServerDb implements Db {
+  readonly driver = 'postgres' as const
+
+  constructor(readonly pool: pg.Pool) {}
+
+  query<R>(sql: string, params: unknown[] = []): Promise<Rows<R>> {
+    return run<R>(this.pool, sql, params)
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql)
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect()
+    try {
+      await client.query('BEGIN')
+      const result = await work({
+        query: (sql, params = []) => run(client, sql, params),
+        exec: async (sql) => void (await client.query(sql)),
+      })
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end()
+  }
+}
+
+async function run<R>(client: pg.Pool | pg.PoolClient, sql: string, params: unknown[]): Promise<Rows<R>> {
+  log.debug('sql', { sql, params })
+  const result = await client.query(sql, params)
+  return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length }
+}

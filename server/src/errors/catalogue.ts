@@ -1,0 +1,222 @@
+/**
+ * Every error the API can answer with: its HTTP status and its message in
+ * each language. Messages take `{name}` placeholders filled from the error's
+ * params, so they name the field and the value that were wrong.
+ */
+export interface ErrorEntry {
+  status: number
+  zh: string
+  en: string
+}
+
+export const ERRORS = {
+  // Request shape
+  malformed_json: {
+    status: 400,
+    zh: '请求体不是有效的 JSON：{reason}',
+    en: 'The request body is not valid JSON: {reason}',
+  },
+  payload_too_large: {
+    status: 413,
+    zh: '请求体超过上限 {limit}',
+    en: 'The request body is larger than the limit of {limit}',
+  },
+  unsupported_media_type: {
+    status: 415,
+    zh: '请求体须为 application/json，收到 {type}',
+    en: 'The request body must be application/json, got {type}',
+  },
+  invalid_parameter: {
+    status: 400,
+    zh: '参数 {field} 的值 {value} 无效：{reason}',
+    en: 'Parameter {field} has an invalid value {value}: {reason}',
+  },
+  not_found: {
+    status: 404,
+    zh: '未找到 {what}',
+    en: '{what} was not found',
+  },
+  route_not_found: {
+    status: 404,
+    zh: '没有这个接口：{method} {path}',
+    en: 'No such route: {method} {path}',
+  },
+
+  // Authentication and permission
+  unauthenticated: {
+    status: 401,
+    zh: '请先登录',
+    en: 'Sign in first',
+  },
+  invalid_credentials: {
+    status: 401,
+    zh: '用户名或密码错误',
+    en: 'Wrong username or password',
+  },
+  invalid_token: {
+    status: 401,
+    zh: '访问令牌无效、已过期或已撤销',
+    en: 'The access token is invalid, expired or revoked',
+  },
+  too_many_attempts: {
+    status: 429,
+    zh: '登录失败次数过多，请 {retry_after} 秒后再试',
+    en: 'Too many failed sign-ins; try again in {retry_after} s',
+  },
+  forbidden: {
+    status: 403,
+    zh: '角色 {role} 无权执行此操作：{action}',
+    en: 'Role {role} may not do this: {action}',
+  },
+  out_of_scope: {
+    status: 403,
+    zh: '地块 {parcel} 属于 {town}，不在您所在镇街 {own_town} 的权限范围内',
+    en: 'Parcel {parcel} belongs to {town}, outside your town {own_town}',
+  },
+  town_out_of_scope: {
+    status: 403,
+    zh: '镇街 {town} 不在您所在镇街 {own_town} 的权限范围内',
+    en: 'Town {town} is outside your town {own_town}',
+  },
+  csrf_rejected: {
+    status: 403,
+    zh: '跨站请求被拒绝（来源 {origin}）',
+    en: 'Cross-site request refused (origin {origin})',
+  },
+
+  // Users and tokens
+  invalid_user: {
+    status: 422,
+    zh: '用户字段 {field} 的值 {value} 无效：{reason}',
+    en: 'User field {field} has an invalid value {value}: {reason}',
+  },
+  duplicate_username: {
+    status: 409,
+    zh: '用户名 {username} 已存在',
+    en: 'Username {username} already exists',
+  },
+
+  // Parcels: the feature and its geometry
+  invalid_feature: {
+    status: 422,
+    zh: '请求体须为 GeoJSON Feature：{reason}',
+    en: 'The body must be a GeoJSON Feature: {reason}',
+  },
+  invalid_geometry_type: {
+    status: 422,
+    zh: '地块几何须为 Polygon 或 MultiPolygon，收到 {type}',
+    en: 'A parcel geometry must be a Polygon or MultiPolygon, got {type}',
+  },
+  invalid_coordinates: {
+    status: 422,
+    zh: '坐标无效（{path}）：{reason}',
+    en: 'Invalid coordinates at {path}: {reason}',
+  },
+  outside_district: {
+    status: 422,
+    zh: '坐标 {lon} {lat} 不在即墨区范围内（CGCS2000 经纬度，EPSG:4490）',
+    en: 'Coordinate {lon} {lat} lies outside Jimo district (CGCS2000 lon/lat, EPSG:4490)',
+  },
+  invalid_geometry: {
+    status: 422,
+    zh: '几何无效：{reason}，位置 {location}',
+    en: 'Invalid geometry: {reason} at {location}',
+  },
+  too_many_vertices: {
+    status: 422,
+    zh: '几何有 {count} 个顶点，超过上限 {limit}',
+    en: 'The geometry has {count} vertices, more than the limit of {limit}',
+  },
+
+  // Parcels: properties
+  unknown_property: {
+    status: 422,
+    zh: '未知属性 {field}',
+    en: 'Unknown property {field}',
+  },
+  missing_property: {
+    status: 422,
+    zh: '缺少必填属性 {field}',
+    en: 'Missing required property {field}',
+  },
+  invalid_property: {
+    status: 422,
+    zh: '属性 {field} 的值 {value} 无效：{reason}',
+    en: 'Property {field} has an invalid value {value}: {reason}',
+  },
+  property_too_long: {
+    status: 422,
+    zh: '属性 {field} 长 {length} 个字符，超过上限 {limit}',
+    en: 'Property {field} is {length} characters long, more than the limit of {limit}',
+  },
+  invalid_code: {
+    status: 422,
+    zh: '地块编码 {value} 无效：只允许字母、数字、连字符和下划线，最长 64 位',
+    en: 'Parcel code {value} is invalid: letters, digits, hyphens and underscores only, at most 64',
+  },
+  unknown_category: {
+    status: 422,
+    zh: '未知的土地类别 {value}，应为 {allowed} 之一',
+    en: 'Unknown land category {value}; expected one of {allowed}',
+  },
+  unknown_status: {
+    status: 422,
+    zh: '未知的状态 {value}，应为 {allowed} 之一',
+    en: 'Unknown status {value}; expected one of {allowed}',
+  },
+  unknown_problem: {
+    status: 422,
+    zh: '未知的问题类型 {value}，应为 {allowed} 之一',
+    en: 'Unknown problem {value}; expected one of {allowed}',
+  },
+  unknown_town: {
+    status: 422,
+    zh: '未知的镇街编码 {value}',
+    en: 'Unknown town code {value}',
+  },
+  unknown_village: {
+    status: 422,
+    zh: '镇街 {town} 下没有村编码 {value}',
+    en: 'Town {town} has no village with code {value}',
+  },
+  duplicate_code: {
+    status: 409,
+    zh: '地块编码 {code} 已被地块 {id} 使用',
+    en: 'Parcel code {code} is already used by parcel {id}',
+  },
+
+  // Concurrency and soft delete
+  precondition_required: {
+    status: 428,
+    zh: '修改地块须带 If-Match 请求头（当前版本 ETag {etag}）',
+    en: 'Changing a parcel needs an If-Match header (current ETag {etag})',
+  },
+  version_conflict: {
+    status: 412,
+    zh: '地块 {parcel} 已被他人修改：您的版本 {given}，当前版本 {current}',
+    en: 'Parcel {parcel} was changed by someone else: your version {given}, current {current}',
+  },
+  parcel_deleted: {
+    status: 410,
+    zh: '地块 {parcel} 已删除，可恢复',
+    en: 'Parcel {parcel} is deleted; it can be restored',
+  },
+  parcel_not_deleted: {
+    status: 409,
+    zh: '地块 {parcel} 未被删除，无需恢复',
+    en: 'Parcel {parcel} is not deleted; nothing to restore',
+  },
+
+  internal_error: {
+    status: 500,
+    zh: '服务器内部错误（编号 {ref}）',
+    en: 'Internal server error (reference {ref})',
+  },
+  database_unavailable: {
+    status: 503,
+    zh: '数据库暂时不可用',
+    en: 'The database is unavailable',
+  },
+} satisfies Record<string, ErrorEntry>
+
+export type ErrorCode = keyof typeof ERRORS

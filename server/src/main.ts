@@ -1,0 +1,42 @@
+import { createServer } from 'node:http'
+import { ensureAdmin } from './auth/bootstrap.ts'
+import { ensureClientBuilt } from './client-build.ts'
+import { readConfig } from './config.ts'
+import { openDatabase } from './db/open.ts'
+import { createApp } from './app.ts'
+import { log, setLogLevel } from './log.ts'
+import { isEmpty, loadSamples } from './samples/load.ts'
+
+/** Start-up: config, database, sample data, client, listen; graceful shutdown. */
+async function main(): Promise<void> {
+  const started = Date.now()
+  const config = readConfig()
+  setLogLevel(config.logLevel)
+  const [{ db, postgis }] = await Promise.all([openDatabase(config), ensureClientBuilt(config.clientDir)])
+
+  if (config.loadSamples && (await isEmpty(db))) await loadSamples(db, config.samplesDir)
+  await ensureAdmin(db, config.adminPassword)
+
+  const server = createServer(createApp({ config, db, postgis }))
+  server.listen(config.port, () => {
+    const address = server.address()
+    const port = typeof address === 'object' && address ? address.port : config.port
+    log.info('Jiyuan 即源 is listening', { url: `http://localhost:${port}`, driver: db.driver, ms: Date.now() - started })
+    if (!config.adminPassword) {
+      log.info('admin password: printed above on the first start, or set JIYUAN_ADMIN_PASSWORD before that')
+    }
+  })
+
+  const stop = (signal: string) => {
+    log.info('shutting down', { signal })
+    server.close(() => void db.close().then(() => process.exit(0)))
+    setTimeout(() => process.exit(1), 10_000).unref()
+  }
+  process.once('SIGINT', () => stop('SIGINT'))
+  process.once('SIGTERM', () => stop('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  log.error('start-up failed', { error: error instanceof Error ? error.message : String(error) })
+  process.exit(1)
+})

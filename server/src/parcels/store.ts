@@ -1,0 +1,229 @@
+import { townScope, type User } from '../auth/roles.ts'
+import type { Db, Queryable } from '../db/db.ts'
+import { AppError, quote } from '../errors/app-error.ts'
+import { PARCEL_COLUMNS, type ParcelRow } from './feature.ts'
+import type { ParcelGeometry } from './geometry.ts'
+import type { ParcelProperties } from './properties.ts'
+
+// GeoJSON in, MultiPolygon EPSG:4490 out. ST_GeomFromGeoJSON assumes 4326
+// when the text carries no CRS, so the SRID is set explicitly.
+const GEOM_FROM_JSON = 'ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($1), 4490))'
+
+/** Makes the acting user and a note visible to the history trigger for this transaction. */
+async function actAs(tx: Queryable, user: User, note?: string): Promise<void> {
+  await tx.query(`SELECT set_config('jiyuan.user_id', $1, true), set_config('jiyuan.change_note', $2, true)`, [
+    String(user.id),
+    note ?? '',
+  ])
+}
+
+/** Refuses a geometry PostGIS finds invalid, with GEOS's reason and the place. */
+async function assertValid(tx: Queryable, geometry: ParcelGeometry): Promise<void> {
+  const { rows } = await tx.query<{ valid: boolean; reason: string | null; x: number | null; y: number | null }>(
+    `SELECT d.valid, d.reason, ST_X(d.location) AS x, ST_Y(d.location) AS y
+     FROM ST_IsValidDetail(${GEOM_FROM_JSON}) AS d`,
+    [JSON.stringify(geometry)],
+  )
+  const detail = rows[0]
+  if (detail && !detail.valid) {
+    const location = detail.x === null ? 'unknown' : `${detail.x.toFixed(7)} ${detail.y?.toFixed(7)}`
+    throw new AppError('invalid_geometry', { reason: detail.reason ?? 'unknown', location })
+  }
+}
+
+/** Checks the town and village exist and that the village lies in the town. */
+async function assertPlaces(tx: Queryable, town: string, village: string | null): Promise<void> {
+  const found = await tx.query('SELECT 1 FROM towns WHERE code = $1', [town])
+  if (found.rowCount === 0) throw new AppError('unknown_town', { value: quote(town) })
+  if (village === null) return
+  const inTown = await tx.query('SELECT 1 FROM villages WHERE code = $1 AND town = $2', [village, town])
+  if (inTown.rowCount === 0) throw new AppError('unknown_village', { value: quote(village), town })
+}
+
+async function assertCodeFree(tx: Queryable, code: string, exceptId: number | null): Promise<void> {
+  const { rows } = await tx.query<{ id: number }>(
+    'SELECT id FROM parcels WHERE code = $1 AND deleted_at IS NULL AND id IS DISTINCT FROM $2',
+    [code, exceptId],
+  )
+  if (rows[0]) throw new AppError('duplicate_code', { code, id: rows[0].id })
+}
+
+/** A town editor may only touch parcels of its own town. */
+function assertInScope(user: User, parcel: string, town: string): void {
+  const scope = townScope(user)
+  if (scope !== null && scope !== town) {
+    throw new AppError('out_of_scope', { parcel, town, own_town: scope })
+  }
+}
+
+function assertTownInScope(user: User, town: string): void {
+  const scope = townScope(user)
+  if (scope !== null && scope !== town) throw new AppError('town_out_of_scope', { town, own_town: scope })
+}
+
+export async function selectParcel(db: Queryable, id: number, lock = false): Promise<ParcelRow | undefined> {
+  const { rows } = await db.query<ParcelRow>(
+    `SELECT ${PARCEL_COLUMNS} FROM parcels p WHERE p.id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+    [id],
+  )
+  return rows[0]
+}
+
+/** A parcel the user may see, deleted or not; 404 or 403 otherwise. */
+export async function readParcel(db: Queryable, user: User, id: number, lock = false): Promise<ParcelRow> {
+  const row = await selectParcel(db, id, lock)
+  if (!row) throw new AppError('not_found', { what: `parcel ${id}` })
+  assertInScope(user, row.code, row.town)
+  return row
+}
+
+/** Compares If-Match with the stored version; a missing header is refused too. */
+function assertVersion(row: ParcelRow, ifMatch: string | undefined): void {
+  if (ifMatch === undefined) throw new AppError('precondition_required', { etag: `"${row.version}"` })
+  const given = ifMatch.replace(/^W\//, '').replace(/"/g, '').trim()
+  if (given !== String(row.version)) {
+    throw new AppError('version_conflict', { parcel: row.code, given: ifMatch, current: `"${row.version}"` })
+  }
+}
+
+export async function createParcel(
+  db: Db,
+  user: User,
+  props: ParcelProperties,
+  geometry: ParcelGeometry,
+): Promise<ParcelRow> {
+  assertTownInScope(user, props.town)
+  return db.transaction(async (tx) => {
+    await assertPlaces(tx, props.town, props.village)
+    await assertCodeFree(tx, props.code, null)
+    await assertValid(tx, geometry)
+    await actAs(tx, user)
+    const { rows } = await onDuplicateCode(props.code, tx.query<{ id: number }>(
+      `INSERT INTO parcels (geom, code, name, town, village, category, subtype, status, problems,
+                            ownership, declared_area_mu, location, intended_use, attributes)
+       VALUES (${GEOM_FROM_JSON}, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       RETURNING id`,
+      [JSON.stringify(geometry), ...propertyValues(props)],
+    ))
+    return (await selectParcel(tx, rows[0]!.id))!
+  })
+}
+
+/**
+ * Two requests may pass assertCodeFree at once; the unique index then refuses
+ * the second, which is the same duplicate_code for the client.
+ */
+async function onDuplicateCode<T>(code: string, write: Promise<T>): Promise<T> {
+  try {
+    return await write
+  } catch (error) {
+    const { code: sqlState, constraint } = error as { code?: string; constraint?: string }
+    if (sqlState === '23505' && constraint === 'parcels_code_live') {
+      throw new AppError('duplicate_code', { code, id: '?' })
+    }
+    throw error
+  }
+}
+
+function propertyValues(p: ParcelProperties): unknown[] {
+  return [
+    p.code, p.name, p.town, p.village, p.category, p.subtype, p.status, p.problems,
+    p.ownership, p.declared_area_mu, p.location, p.intended_use, JSON.stringify(p.attributes),
+  ]
+}
+
+export interface ParcelChange {
+  properties: Partial<ParcelProperties>
+  geometry?: ParcelGeometry
+}
+
+/** Applies a partial change under If-Match; the merged parcel is checked as a whole. */
+export async function updateParcel(
+  db: Db,
+  user: User,
+  id: number,
+  ifMatch: string | undefined,
+  change: ParcelChange,
+): Promise<ParcelRow> {
+  return db.transaction(async (tx) => {
+    const row = await readParcel(tx, user, id, true)
+    if (row.deleted_at) throw new AppError('parcel_deleted', { parcel: row.code })
+    assertVersion(row, ifMatch)
+    const merged = { ...currentProperties(row), ...change.properties }
+    assertTownInScope(user, merged.town)
+    await assertPlaces(tx, merged.town, merged.village)
+    if (merged.code !== row.code) await assertCodeFree(tx, merged.code, id)
+    if (change.geometry) await assertValid(tx, change.geometry)
+    await actAs(tx, user)
+    await onDuplicateCode(merged.code, tx.query(
+      `UPDATE parcels SET
+         geom = coalesce(ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($1::text), 4490)), geom),
+         code = $2, name = $3, town = $4, village = $5, category = $6, subtype = $7, status = $8,
+         problems = $9, ownership = $10, declared_area_mu = $11, location = $12,
+         intended_use = $13, attributes = $14
+       WHERE id = $15`,
+      [change.geometry ? JSON.stringify(change.geometry) : null, ...propertyValues(merged), id],
+    ))
+    return (await selectParcel(tx, id))!
+  })
+}
+
+function currentProperties(row: ParcelRow): ParcelProperties {
+  return {
+    code: row.code, name: row.name, town: row.town, village: row.village,
+    category: row.category as ParcelProperties['category'], subtype: row.subtype,
+    status: row.status as ParcelProperties['status'], problems: row.problems as ParcelProperties['problems'],
+    ownership: row.ownership, declared_area_mu: row.declared_area_mu, location: row.location,
+    intended_use: row.intended_use, attributes: row.attributes,
+  }
+}
+
+/** Soft delete: the row stays, marked deleted, restorable; the history records it. */
+export async function deleteParcel(db: Db, user: User, id: number, ifMatch: string | undefined): Promise<ParcelRow> {
+  return db.transaction(async (tx) => {
+    const row = await readParcel(tx, user, id, true)
+    if (row.deleted_at) throw new AppError('parcel_deleted', { parcel: row.code })
+    assertVersion(row, ifMatch)
+    await actAs(tx, user)
+    await tx.query('UPDATE parcels SET deleted_at = now(), deleted_by = $2 WHERE id = $1', [id, user.id])
+    return (await selectParcel(tx, id))!
+  })
+}
+
+export async function restoreParcel(db: Db, user: User, id: number, ifMatch: string | undefined): Promise<ParcelRow> {
+  return db.transaction(async (tx) => {
+    const row = await readParcel(tx, user, id, true)
+    if (!row.deleted_at) throw new AppError('parcel_not_deleted', { parcel: row.code })
+    assertVersion(row, ifMatch)
+    await assertCodeFree(tx, row.code, id)
+    await actAs(tx, user)
+    await onDuplicateCode(
+      row.code,
+      tx.query('UPDATE parcels SET deleted_at = NULL, deleted_by = NULL WHERE id = $1', [id]),
+    )
+    return (await selectParcel(tx, id))!
+  })
+}
+
+export interface VersionRow {
+  version: number
+  action: string
+  changed_by: string | null
+  changed_at: Date | string
+  changed_fields: string[]
+  note: string | null
+  before: Record<string, unknown> | null
+  after: Record<string, unknown>
+}
+
+export async function parcelHistory(db: Queryable, user: User, id: number): Promise<VersionRow[]> {
+  await readParcel(db, user, id)
+  const { rows } = await db.query<VersionRow>(
+    `SELECT v.version, v.action, u.username AS changed_by, v.changed_at, v.changed_fields,
+            v.note, v.before, v.after
+     FROM parcel_versions v LEFT JOIN users u ON u.id = v.changed_by
+     WHERE v.parcel_id = $1 ORDER BY v.version`,
+    [id],
+  )
+  return rows
+}
