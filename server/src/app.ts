@@ -6,6 +6,8 @@ import { authRoutes } from './auth/routes.ts'
 import { AppError } from './errors/app-error.ts'
 import { errorMiddleware } from './errors/middleware.ts'
 import type { AppContext } from './http/context.ts'
+import { layerRoutes } from './layers/routes.ts'
+import { openApiRoute } from './http/openapi.ts'
 import { parcelRoutes } from './parcels/routes.ts'
 import { placeRoutes } from './places/routes.ts'
 
@@ -22,12 +24,15 @@ export function createApp(ctx: AppContext): Express {
     res.json({ status: 'ok', database: ctx.db.driver, postgis: ctx.postgis })
   })
 
+  app.get('/api/openapi.json', openApiRoute)
+
   app.use('/api', express.json({ limit: JSON_LIMIT, type: ['application/json', 'application/geo+json'] }))
   app.use(authenticate(ctx.db))
   app.use(sameOrigin)
   app.use(authRoutes(ctx))
   app.use(placeRoutes(ctx))
   app.use(parcelRoutes(ctx))
+  app.use(layerRoutes(ctx))
   app.all('/api/{*rest}', (req) => {
     throw new AppError('route_not_found', { method: req.method, path: req.path })
   })

@@ -18,13 +18,19 @@ export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
   viewer: { zh: '只读用户', en: 'viewer' },
 }
 
-export type Action = 'parcel.read' | 'parcel.write' | 'user.manage' | 'token.manage'
+export type Action =
+  | 'parcel.read'
+  | 'parcel.write'
+  | 'layer.read'
+  | 'layer.manage'
+  | 'user.manage'
+  | 'token.manage'
 
 const GRANTS: Record<Role, readonly Action[]> = {
-  admin: ['parcel.read', 'parcel.write', 'user.manage', 'token.manage'],
-  analyst: ['parcel.read', 'token.manage'],
-  town_editor: ['parcel.read', 'parcel.write', 'token.manage'],
-  viewer: ['parcel.read', 'token.manage'],
+  admin: ['parcel.read', 'parcel.write', 'layer.read', 'layer.manage', 'user.manage', 'token.manage'],
+  analyst: ['parcel.read', 'layer.read', 'layer.manage', 'token.manage'],
+  town_editor: ['parcel.read', 'parcel.write', 'layer.read', 'token.manage'],
+  viewer: ['parcel.read', 'layer.read', 'token.manage'],
 }
 
 export function can(user: User, action: Action): boolean {
