@@ -5,7 +5,9 @@ import { authenticate, sameOrigin } from './auth/middleware.ts'
 import { authRoutes } from './auth/routes.ts'
 import { AppError } from './errors/app-error.ts'
 import { errorMiddleware } from './errors/middleware.ts'
+import { exportRoutes } from './export/routes.ts'
 import type { AppContext } from './http/context.ts'
+import { importRoutes } from './import/routes.ts'
 import { layerRoutes } from './layers/routes.ts'
 import { openApiRoute } from './http/openapi.ts'
 import { parcelRoutes } from './parcels/routes.ts'
@@ -33,6 +35,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(placeRoutes(ctx))
   app.use(parcelRoutes(ctx))
   app.use(layerRoutes(ctx))
+  app.use(importRoutes(ctx, ctx.config.importLimits))
+  app.use(exportRoutes(ctx))
   app.all('/api/{*rest}', (req) => {
     throw new AppError('route_not_found', { method: req.method, path: req.path })
   })

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { DEFAULT_LIMITS, type ImportLimits } from './import/types.ts'
 
 /** Settings read once from the environment at start-up. */
 export interface Config {
@@ -13,6 +14,7 @@ export interface Config {
   clientDir: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   sessionHours: number
+  importLimits: ImportLimits
 }
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -28,7 +30,21 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientDir: path.join(ROOT, 'client/dist'),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     sessionHours: 12,
+    importLimits: {
+      maxUploadBytes: sizeSetting(env, 'JIYUAN_IMPORT_MAX_BYTES', DEFAULT_LIMITS.maxUploadBytes),
+      maxZipEntries: sizeSetting(env, 'JIYUAN_IMPORT_MAX_ZIP_ENTRIES', DEFAULT_LIMITS.maxZipEntries),
+      maxUncompressedBytes: sizeSetting(env, 'JIYUAN_IMPORT_MAX_UNCOMPRESSED_BYTES', DEFAULT_LIMITS.maxUncompressedBytes),
+      maxFeatures: sizeSetting(env, 'JIYUAN_IMPORT_MAX_FEATURES', DEFAULT_LIMITS.maxFeatures),
+      maxVerticesPerFeature: sizeSetting(env, 'JIYUAN_IMPORT_MAX_VERTICES', DEFAULT_LIMITS.maxVerticesPerFeature),
+    },
   }
+}
+
+function sizeSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name]
+  if (value === undefined || value === '') return fallback
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`${name} must be a positive integer, got "${value}"`)
+  return Number(value)
 }
 
 function parsePort(value: string | undefined): number {

@@ -9,7 +9,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { inject } from 'vitest'
 import { createApp } from '../../server/src/app.ts'
-import { readConfig, ROOT } from '../../server/src/config.ts'
+import { readConfig, ROOT, type Config } from '../../server/src/config.ts'
 import type { Db } from '../../server/src/db/db.ts'
 import { openEmbedded } from '../../server/src/db/embedded.ts'
 import { prepare } from '../../server/src/db/open.ts'
@@ -54,10 +54,10 @@ async function openCopy(backend: Backend): Promise<{ db: Db; drop(): Promise<voi
 }
 
 /** The real app on an ephemeral port, on its own copy of the sample database. */
-export async function startTestApp(backend: Backend): Promise<TestApp> {
+export async function startTestApp(backend: Backend, overrides: Partial<Config> = {}): Promise<TestApp> {
   const { db, drop } = await openCopy(backend)
   const { postgis } = await prepare(db)
-  const config = { ...readConfig({}), port: 0 }
+  const config = { ...readConfig({}), port: 0, ...overrides }
   const server: Server = createServer(createApp({ config, db, postgis }))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -104,16 +104,17 @@ export class Client {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Reply<T>> {
-    const raw = typeof body === 'string' || body instanceof Uint8Array
+    const form = body instanceof FormData
+    const raw = typeof body === 'string' || body instanceof Uint8Array || form
     const response = await fetch(this.url + route, {
       method,
       headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(body !== undefined && !form ? { 'content-type': 'application/json' } : {}),
         ...(this.cookie ? { cookie: this.cookie } : {}),
         ...(this.bearer ? { authorization: `Bearer ${this.bearer}` } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : raw ? (body as string) : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as string | FormData) : JSON.stringify(body),
     })
     const setCookie = response.headers.get('set-cookie')
     if (setCookie) this.cookie = setCookie.split(';')[0]
@@ -125,6 +126,14 @@ export class Client {
       // not JSON: keep the text
     }
     return { status: response.status, headers: response.headers, body: parsed as T }
+  }
+
+  /** POST /api/imports with a file and form fields. */
+  upload = <T = any>(fileName: string, bytes: Uint8Array | string, fields: Record<string, string> = {}) => {
+    const form = new FormData()
+    for (const [name, value] of Object.entries(fields)) form.append(name, value)
+    form.append('file', new Blob([bytes as BlobPart]), fileName)
+    return this.request<T>('POST', '/api/imports', form)
   }
 
   get = <T = any>(route: string, headers?: Record<string, string>) => this.request<T>('GET', route, undefined, headers)

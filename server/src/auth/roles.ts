@@ -23,13 +23,18 @@ export type Action =
   | 'parcel.write'
   | 'layer.read'
   | 'layer.manage'
+  | 'occupation.write'
+  | 'import.read'
   | 'user.manage'
   | 'token.manage'
 
 const GRANTS: Record<Role, readonly Action[]> = {
-  admin: ['parcel.read', 'parcel.write', 'layer.read', 'layer.manage', 'user.manage', 'token.manage'],
-  analyst: ['parcel.read', 'layer.read', 'layer.manage', 'token.manage'],
-  town_editor: ['parcel.read', 'parcel.write', 'layer.read', 'token.manage'],
+  admin: [
+    'parcel.read', 'parcel.write', 'layer.read', 'layer.manage', 'occupation.write', 'import.read',
+    'user.manage', 'token.manage',
+  ],
+  analyst: ['parcel.read', 'layer.read', 'layer.manage', 'occupation.write', 'import.read', 'token.manage'],
+  town_editor: ['parcel.read', 'parcel.write', 'layer.read', 'occupation.write', 'import.read', 'token.manage'],
   viewer: ['parcel.read', 'layer.read', 'token.manage'],
 }
 

@@ -201,6 +201,11 @@ export const ERRORS = {
     zh: '地块 {parcel} 已删除，可恢复',
     en: 'Parcel {parcel} is deleted; it can be restored',
   },
+  import_rejected: {
+    status: 422,
+    zh: '{count} 个要素未通过检查，整个文件未入库（atomic 模式）',
+    en: '{count} feature(s) refused; nothing was stored (mode atomic)',
+  },
   parcel_not_deleted: {
     status: 409,
     zh: '地块 {parcel} 未被删除，无需恢复',
@@ -216,6 +221,78 @@ export const ERRORS = {
     status: 503,
     zh: '数据库暂时不可用',
     en: 'The database is unavailable',
+  },
+
+  // Imports
+  empty_file: {
+    status: 422,
+    zh: '上传的文件 {file} 是空的（0 字节）',
+    en: 'The uploaded file {file} is empty (0 bytes)',
+  },
+  upload_too_large: {
+    status: 413,
+    zh: '上传的文件 {file} 有 {size} 字节，超过上限 {limit} 字节',
+    en: 'The uploaded file {file} is {size} bytes, more than the limit of {limit} bytes',
+  },
+  unsupported_format: {
+    status: 415,
+    zh: '无法识别文件 {file} 的格式（开头为 {start}）：请上传 Shapefile 的 zip 压缩包、GeoJSON 或带 WKT 列的 CSV',
+    en: 'The format of {file} is not recognised (it starts with {start}): upload a zipped Shapefile, GeoJSON, or a CSV with a WKT column',
+  },
+  not_a_zip: {
+    status: 422,
+    zh: '文件 {file} 不是可读的 zip 压缩包：{reason}',
+    en: '{file} is not a readable zip archive: {reason}',
+  },
+  zip_too_many_entries: {
+    status: 422,
+    zh: '压缩包 {file} 含 {count} 个条目，超过上限 {limit}',
+    en: 'The zip {file} holds {count} entries, more than the limit of {limit}',
+  },
+  zip_too_large: {
+    status: 413,
+    zh: '压缩包 {file} 解压到 {member} 时超过上限 {limit} 字节',
+    en: 'The zip {file} unpacks to more than the limit of {limit} bytes (at member {member})',
+  },
+  no_shapefile: {
+    status: 422,
+    zh: '{file} 中没有 .shp 文件（其中有：{members}）',
+    en: '{file} holds no .shp file (it holds: {members})',
+  },
+  several_shapefiles: {
+    status: 422,
+    zh: '{file} 含 {count} 个 Shapefile：{names}；请每次上传一个',
+    en: '{file} holds {count} Shapefiles: {names}; upload one at a time',
+  },
+  invalid_shapefile: {
+    status: 422,
+    zh: 'Shapefile 文件 {member} 无法读取：{reason}',
+    en: 'The Shapefile member {member} cannot be read: {reason}',
+  },
+  unknown_crs: {
+    status: 422,
+    zh: '无法确定 {file} 的坐标系：没有 .prj，坐标范围 {extent} 既不是经纬度，也不像 CGCS2000 高斯-克吕格坐标；请在 srid 字段填写 EPSG 代码（如 4490、4549、4528）',
+    en: 'The coordinate system of {file} is unknown: there is no .prj and the extent {extent} is neither lon/lat nor CGCS2000 Gauss-Krüger; give its EPSG code in the srid field (e.g. 4490, 4549, 4528)',
+  },
+  unsupported_crs: {
+    status: 422,
+    zh: '无法从坐标系 {crs}（来自 {source}）转换；请在 srid 字段填写 EPSG 代码（如 4490、4549、4528）',
+    en: 'Cannot transform from the coordinate system {crs} (from {source}); give its EPSG code in the srid field (e.g. 4490, 4549, 4528)',
+  },
+  invalid_geojson: {
+    status: 422,
+    zh: 'GeoJSON 文件 {file} 无效：{reason}',
+    en: 'The GeoJSON file {file} is invalid: {reason}',
+  },
+  invalid_csv: {
+    status: 422,
+    zh: 'CSV 文件 {file} 无效：{reason}',
+    en: 'The CSV file {file} is invalid: {reason}',
+  },
+  too_many_features: {
+    status: 422,
+    zh: '{file} 有 {count} 个要素，超过上限 {limit}',
+    en: '{file} holds {count} features, more than the limit of {limit}',
   },
 } satisfies Record<string, ErrorEntry>
 

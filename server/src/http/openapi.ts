@@ -130,6 +130,51 @@ export const OPENAPI = {
         responses: { '200': { description: 'FeatureCollection, EPSG:4490', ...geojson(ref('FeatureCollection')) }, '404': error('no such layer'), ...STANDARD_ERRORS },
       },
     },
+    '/api/imports': {
+      post: {
+        summary: 'Import a file: zipped Shapefile, GeoJSON or CSV (with a WKT column)',
+        description:
+          'Multipart, field `file`. Fields: `target` (parcels, occupations, layer:<id>), `srid` (EPSG of the ' +
+          'coordinates, overrides .prj/crs), `encoding` (DBF code page), `mode` (atomic, the default, or partial), ' +
+          '`makeValid` (repair invalid geometries, noted in the history), `gcj02` (convert from GCJ-02), `mapping` ' +
+          '(JSON {"column": "property"}), `class` (zone class for a layer file), `dry_run` (report only). ' +
+          'Parcels are matched by code: a code in use updates that parcel.',
+        requestBody: {
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                required: ['file'],
+                properties: {
+                  file: { type: 'string', format: 'binary' },
+                  target: { type: 'string' },
+                  srid: { type: 'string' },
+                  encoding: { type: 'string' },
+                  mode: { type: 'string', enum: ['atomic', 'partial'] },
+                  makeValid: { type: 'string', enum: ['true', 'false'] },
+                  gcj02: { type: 'string', enum: ['true', 'false'] },
+                  mapping: { type: 'string' },
+                  class: { type: 'string' },
+                  dry_run: { type: 'string', enum: ['true', 'false'] },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': { description: 'dry run: the report, nothing stored', ...json(ref('ImportReport')) },
+          '201': { description: 'stored', ...json(ref('ImportReport')) },
+          '413': error('upload or unpacked size over the limit'),
+          '415': error('not a format the importer reads'),
+          '422': { description: 'refused: atomic mode with rejected features (the report plus error), or an unreadable file', ...json(ref('ImportReport')) },
+          ...STANDARD_ERRORS,
+        },
+      },
+      get: { summary: 'Imports, newest first (a town editor sees its own)', responses: { '200': { description: 'imports' }, ...STANDARD_ERRORS } },
+    },
+    '/api/imports/{id}': {
+      get: { summary: 'One import with its report', parameters: [param('id')], responses: { '200': { description: 'the import' }, '404': error('no such import'), ...STANDARD_ERRORS } },
+    },
     '/api/parcels': {
       get: {
         summary: 'Parcels in the caller’s scope, filtered',
@@ -228,6 +273,27 @@ export const OPENAPI = {
           numberMatched: { type: 'integer' },
           numberReturned: { type: 'integer' },
           features: { type: 'array', items: { type: 'object' } },
+        },
+      },
+      ImportReport: {
+        type: 'object',
+        properties: {
+          import_id: { type: 'integer', nullable: true },
+          status: { type: 'string', enum: ['stored', 'rejected', 'dry_run'] },
+          target: { type: 'string' },
+          feature_count: { type: 'integer' },
+          accepted: { type: 'integer' },
+          rejected: {
+            type: 'array',
+            items: { type: 'object', properties: { index: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' } } },
+          },
+          created: { type: 'integer' },
+          updated: { type: 'integer' },
+          unchanged: { type: 'integer' },
+          repaired: { type: 'integer' },
+          detected: { type: 'object', description: 'format, srid, crs_name, crs_source, encoding, encoding_source, gcj02' },
+          mapping: { type: 'object', description: 'source column → parcel property' },
+          warnings: { type: 'array', items: { type: 'string' } },
         },
       },
       Version: {

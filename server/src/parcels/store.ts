@@ -5,9 +5,10 @@ import { PARCEL_COLUMNS, type ParcelRow } from './feature.ts'
 import type { ParcelGeometry } from './geometry.ts'
 import type { ParcelProperties } from './properties.ts'
 
-// GeoJSON in, MultiPolygon EPSG:4490 out. ST_GeomFromGeoJSON assumes 4326
-// when the text carries no CRS, so the SRID is set explicitly.
-const GEOM_FROM_JSON = 'ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($1), 4490))'
+// GeoJSON in, MultiPolygon EPSG:4490 out, outer rings counter-clockwise
+// (RFC 7946). ST_GeomFromGeoJSON assumes 4326 when the text carries no CRS,
+// so the SRID is set explicitly.
+const GEOM_FROM_JSON = 'ST_ForcePolygonCCW(ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($1), 4490)))'
 
 /** Makes the acting user and a note visible to the history trigger for this transaction. */
 async function actAs(tx: Queryable, user: User, note?: string): Promise<void> {
@@ -157,7 +158,7 @@ export async function updateParcel(
     await actAs(tx, user)
     await onDuplicateCode(merged.code, tx.query(
       `UPDATE parcels SET
-         geom = coalesce(ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($1::text), 4490)), geom),
+         geom = coalesce(ST_ForcePolygonCCW(ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($1::text), 4490))), geom),
          code = $2, name = $3, town = $4, village = $5, category = $6, subtype = $7, status = $8,
          problems = $9, ownership = $10, declared_area_mu = $11, location = $12,
          intended_use = $13, attributes = $14

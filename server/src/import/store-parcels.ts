@@ -1,0 +1,145 @@
+import { townScope, type User } from '../auth/roles.ts'
+import type { Queryable } from '../db/db.ts'
+import type { ParcelProperties } from '../parcels/properties.ts'
+import type { FeatureProblem } from './types.ts'
+import { flagInvalidGeometries, mustStop, stage, type Candidate, type StoreOptions, type StoreOutcome } from './staging.ts'
+
+/** A parcel from a file: the properties it gives (code always) and its geometry. */
+export type ParcelCandidate = Candidate<Partial<ParcelProperties> & { code: string }>
+
+// The parcel columns an import may set, in a fixed order. Only the ones a
+// file provides are written, so re-importing a file that lacks a column keeps
+// what the parcel has (its status, say).
+const COLUMNS = [
+  'name', 'town', 'village', 'category', 'subtype', 'status', 'problems', 'ownership',
+  'declared_area_mu', 'location', 'intended_use', 'attributes',
+] as const
+type Column = (typeof COLUMNS)[number]
+
+const CAST: Partial<Record<Column, string>> = {
+  problems: 'text[]',
+  declared_area_mu: 'double precision',
+  attributes: 'jsonb',
+}
+
+function columnValue(column: Column): string {
+  const value = `r.props -> '${column}'`
+  if (column === 'problems') return `ARRAY(SELECT jsonb_array_elements_text(${value}))`
+  if (column === 'attributes') return `coalesce(${value}, '{}'::jsonb)`
+  return CAST[column] ? `(r.props ->> '${column}')::${CAST[column]}` : `(r.props ->> '${column}')`
+}
+
+/**
+ * Stores parcels by code: a code already in use updates that parcel (a new
+ * version, only when something changed), a new code creates one. Runs inside
+ * the caller's transaction; returns the problems that keep features out.
+ */
+export async function storeParcels(
+  tx: Queryable,
+  user: User,
+  candidates: ParcelCandidate[],
+  options: StoreOptions,
+): Promise<StoreOutcome> {
+  const problems: FeatureProblem[] = []
+  await stage(tx, candidates, 'MultiPolygon')
+  const repaired = await flagInvalidGeometries(tx, options.makeValid, problems)
+  await matchExisting(tx)
+  problems.push(...(await scopeProblems(tx, user)), ...(await incompleteNew(tx)))
+
+  const rejected = new Set(problems.map((p) => p.index))
+  if (mustStop(options, problems)) return { problems, created: 0, updated: 0, unchanged: 0, repaired: 0 }
+  await tx.query('DELETE FROM import_rows WHERE idx = ANY ($1::int[])', [[...rejected]])
+
+  const provided = providedColumns(candidates)
+  const created = await insertNew(tx, options.importId)
+  const updated = await updateExisting(tx, provided, options.importId)
+  const matched = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM import_rows WHERE existing_id IS NOT NULL')
+  await noteRepairs(tx)
+  return { problems, created, updated, unchanged: matched.rows[0]!.n - updated, repaired }
+}
+
+function providedColumns(candidates: ParcelCandidate[]): Column[] {
+  const seen = new Set<string>()
+  for (const c of candidates) for (const key of Object.keys(c.properties)) seen.add(key)
+  return COLUMNS.filter((column) => seen.has(column))
+}
+
+async function matchExisting(tx: Queryable): Promise<void> {
+  await tx.query(
+    `UPDATE import_rows r SET existing_id = p.id, existing_town = p.town
+     FROM parcels p WHERE p.code = r.code AND p.deleted_at IS NULL`,
+  )
+}
+
+/** A town editor may create and update parcels of its own town only. */
+async function scopeProblems(tx: Queryable, user: User): Promise<FeatureProblem[]> {
+  const scope = townScope(user)
+  if (scope === null) return []
+  const { rows } = await tx.query<{ idx: number; code: string; town: string }>(
+    `SELECT idx, code, coalesce(existing_town, props ->> 'town') AS town FROM import_rows
+     WHERE existing_town IS DISTINCT FROM $1 AND existing_town IS NOT NULL
+        OR (props ->> 'town') IS DISTINCT FROM $1 AND (props ->> 'town') IS NOT NULL`,
+    [scope],
+  )
+  return rows.map((r) => ({
+    index: r.idx,
+    code: 'out_of_scope',
+    message: `feature ${r.idx} (${r.code}) belongs to town ${r.town}, outside your town ${scope}`,
+  }))
+}
+
+/** New parcels need a town and a category; updates may leave them out. */
+async function incompleteNew(tx: Queryable): Promise<FeatureProblem[]> {
+  const { rows } = await tx.query<{ idx: number; code: string; missing: string }>(
+    `SELECT idx, code, CASE WHEN props ->> 'town' IS NULL THEN 'town' ELSE 'category' END AS missing
+     FROM import_rows
+     WHERE existing_id IS NULL AND (props ->> 'town' IS NULL OR props ->> 'category' IS NULL)`,
+  )
+  return rows.map((r) => ({
+    index: r.idx,
+    code: 'missing_property',
+    message: `feature ${r.idx} (${r.code}) is a new parcel without a ${r.missing}`,
+  }))
+}
+
+async function insertNew(tx: Queryable, importId: number): Promise<number> {
+  const { rowCount } = await tx.query(
+    `INSERT INTO parcels (code, geom, import_id, ${COLUMNS.join(', ')})
+     SELECT r.code, r.geom, $1, ${COLUMNS.map((c) =>
+       c === 'name' ? `coalesce(${columnValue(c)}, '')`
+       : c === 'status' ? `coalesce(${columnValue(c)}, 'registered')`
+       : c === 'problems' ? `coalesce(${columnValue(c)}, '{}')`
+       : columnValue(c)).join(', ')}
+     FROM import_rows r WHERE r.existing_id IS NULL ORDER BY r.idx`,
+    [importId],
+  )
+  return rowCount
+}
+
+// A geometry counts as unchanged when no vertex moved more than 1e-8° (about
+// 1 mm): a parcel exported to Gauss-Krüger metres and imported back differs
+// from the stored one in the last bits, which is no change worth a version.
+const GEOMETRY_MOVED = `(ST_NPoints(p.geom) <> ST_NPoints(r.geom) OR ST_HausdorffDistance(p.geom, r.geom) > 1e-8)`
+
+async function updateExisting(tx: Queryable, provided: Column[], importId: number): Promise<number> {
+  const sets = provided.map((c) => `${c} = ${columnValue(c)}`)
+  const differs = provided.map((c) => `p.${c} IS DISTINCT FROM ${columnValue(c)}`)
+  const { rowCount } = await tx.query(
+    `UPDATE parcels p SET geom = r.geom, import_id = $1 ${sets.map((s) => ', ' + s).join('')}
+     FROM import_rows r
+     WHERE p.id = r.existing_id
+       AND (${GEOMETRY_MOVED} ${differs.map((d) => ' OR ' + d).join('')})`,
+    [importId],
+  )
+  return rowCount
+}
+
+/** A repaired geometry says so in the version the import wrote. */
+async function noteRepairs(tx: Queryable): Promise<void> {
+  await tx.query(
+    `UPDATE parcel_versions v
+     SET note = concat_ws('; ', v.note, '几何已修复 geometry repaired (ST_MakeValid): ' || r.repair_reason)
+     FROM import_rows r JOIN parcels p ON p.code = r.code AND p.deleted_at IS NULL
+     WHERE r.repair_reason IS NOT NULL AND v.parcel_id = p.id AND v.version = p.version`,
+  )
+}
