@@ -59,7 +59,7 @@ export function layerRoutes(ctx: AppContext): Router {
       where.add('z.geom && ST_MakeEnvelope(?, ?, ?, ?, 4490)', ...bbox)
     }
     const { rows } = await db.query<{ id: number; class: string; name: string | null; code: string | null; attributes: object; geometry: string }>(
-      `SELECT z.id, z.class, z.name, z.code, z.attributes, ST_AsGeoJSON(z.geom, ${ZONE_DECIMALS}) AS geometry
+      `SELECT z.id, z.class, z.name, z.code, z.attributes, ST_AsGeoJSON(z.geom, ${ZONE_DECIMALS}, 0) AS geometry
        FROM zones z ${where} ORDER BY z.id`,
       where.params,
     )

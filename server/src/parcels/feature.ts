@@ -21,7 +21,7 @@ export interface ParcelRow {
   updated_at: Date | string
   updated_by: string | null
   deleted_at: Date | string | null
-  /** GeoJSON text from ST_AsGeoJSON, EPSG:4490. */
+  /** GeoJSON text from ST_AsGeoJSON, EPSG:4490, without a "crs" member (RFC 7946). */
   geometry: string
 }
 
@@ -30,7 +30,7 @@ export const PARCEL_COLUMNS = `
   p.problems, p.ownership, p.declared_area_mu, p.location, p.intended_use,
   p.attributes, p.area_m2, p.version, p.updated_at, p.deleted_at,
   (SELECT username FROM users WHERE id = p.updated_by) AS updated_by,
-  ST_AsGeoJSON(p.geom, 9) AS geometry`
+  ST_AsGeoJSON(p.geom, 9, 0) AS geometry`
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits))
 

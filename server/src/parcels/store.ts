@@ -219,12 +219,18 @@ export interface VersionRow {
 
 export async function parcelHistory(db: Queryable, user: User, id: number): Promise<VersionRow[]> {
   await readParcel(db, user, id)
-  const { rows } = await db.query<VersionRow>(
-    `SELECT v.version, v.action, u.username AS changed_by, v.changed_at, v.changed_fields,
-            v.note, v.before, v.after
+  const { rows } = await db.query<VersionRow & { geometry_before: string | null; geometry_after: string }>(
+    `SELECT v.version, v.action, u.username AS changed_by, v.changed_at, v.changed_fields, v.note,
+            v.before, v.after,
+            ST_AsGeoJSON(v.geom_before, 9, 0) AS geometry_before, ST_AsGeoJSON(v.geom_after, 9, 0) AS geometry_after
      FROM parcel_versions v LEFT JOIN users u ON u.id = v.changed_by
      WHERE v.parcel_id = $1 ORDER BY v.version`,
     [id],
   )
-  return rows
+  // The geometry is kept in its own column; the API shows it inside each document.
+  return rows.map(({ geometry_before, geometry_after, ...version }) => ({
+    ...version,
+    before: version.before && { ...version.before, geometry: geometry_before && JSON.parse(geometry_before) },
+    after: { ...version.after, geometry: JSON.parse(geometry_after) },
+  }))
 }

@@ -34,7 +34,7 @@ export function placeRoutes(ctx: AppContext): Router {
     const geometry = wantsGeometry(req)
     const { rows } = await ctx.db.query<PlaceRow>(
       `SELECT code, name, kind,
-              CASE WHEN $1 THEN ST_AsGeoJSON(geom, ${BOUNDARY_DECIMALS}) END AS geometry
+              CASE WHEN $1 THEN ST_AsGeoJSON(geom, ${BOUNDARY_DECIMALS}, 0) END AS geometry
        FROM towns ORDER BY code`,
       [geometry],
     )
@@ -51,7 +51,7 @@ export function placeRoutes(ctx: AppContext): Router {
     const geometry = wantsGeometry(req)
     const { rows } = await ctx.db.query<PlaceRow>(
       `SELECT code, name, town, kind,
-              CASE WHEN $2 THEN ST_AsGeoJSON(geom, ${BOUNDARY_DECIMALS}) END AS geometry
+              CASE WHEN $2 THEN ST_AsGeoJSON(geom, ${BOUNDARY_DECIMALS}, 0) END AS geometry
        FROM villages WHERE ($1::text IS NULL OR town = $1) ORDER BY code`,
       [town ?? null, geometry],
     )
@@ -62,7 +62,7 @@ export function placeRoutes(ctx: AppContext): Router {
   router.get('/api/district', async (req, res) => {
     requireUser(req)
     const { rows } = await ctx.db.query<PlaceRow>(
-      `SELECT code, name, ST_AsGeoJSON(geom, ${BOUNDARY_DECIMALS}) AS geometry FROM district`,
+      `SELECT code, name, ST_AsGeoJSON(geom, ${BOUNDARY_DECIMALS}, 0) AS geometry FROM district`,
     )
     res.type('application/geo+json').send(collection(rows))
   })
