@@ -20,17 +20,29 @@ interface Download {
 }
 
 async function download(client: Client, route: string): Promise<Download> {
-  const response = await fetch(client.url + route, { headers: client.cookie ? { cookie: client.cookie } : {} })
-  return { status: response.status, headers: response.headers, bytes: new Uint8Array(await response.arrayBuffer()) }
+  const response = await fetch(client.url + route, {
+    headers: client.cookie ? { cookie: client.cookie } : {},
+  })
+  return {
+    status: response.status,
+    headers: response.headers,
+    bytes: new Uint8Array(await response.arrayBuffer()),
+  }
 }
 
 const utf8 = (bytes: Uint8Array) => new TextDecoder('utf-8').decode(bytes)
 
 /** ogrinfo, or null when GDAL is not installed (then the caller skips, except in CI). */
-const OGRINFO = spawnSync('ogrinfo', ['--version'], { encoding: 'utf8' }).status === 0 ? 'ogrinfo' : null
+const OGRINFO =
+  spawnSync('ogrinfo', ['--version'], { encoding: 'utf8' }).status === 0 ? 'ogrinfo' : null
 if (!OGRINFO) {
-  if (process.env.CI === 'true') throw new Error('CI=true but ogrinfo (Debian gdal-bin) is missing: the exports must be checked with GDAL')
-  console.warn('ogrinfo (Debian gdal-bin) is not installed: the GDAL checks of the exports are skipped')
+  if (process.env.CI === 'true')
+    throw new Error(
+      'CI=true but ogrinfo (Debian gdal-bin) is missing: the exports must be checked with GDAL',
+    )
+  console.warn(
+    'ogrinfo (Debian gdal-bin) is not installed: the GDAL checks of the exports are skipped',
+  )
 }
 const withGdal = OGRINFO ? it : it.skip
 
@@ -54,7 +66,8 @@ function ogrFeatures(output: string): Record<string, string>[] {
 /** Unzips a download into a new temporary folder; returns the folder. */
 function unzipToTemp(bytes: Uint8Array): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jiyuan-test-unzip-'))
-  for (const [name, data] of Object.entries(unzipSync(bytes))) writeFileSync(path.join(dir, name), data)
+  for (const [name, data] of Object.entries(unzipSync(bytes)))
+    writeFileSync(path.join(dir, name), data)
   return dir
 }
 
@@ -81,7 +94,12 @@ describe.each(backends())('exports on the %s database', (backend) => {
     village = rows[0]!.village
     await addAwkwardParcels(rows[0]!.lon, rows[0]!.lat)
     originals = await snapshot()
-    originalIds = (await app.db.query<{ id: number }>('SELECT id FROM parcels WHERE village = $1 AND deleted_at IS NULL', [village])).rows.map((r) => r.id)
+    originalIds = (
+      await app.db.query<{ id: number }>(
+        'SELECT id FROM parcels WHERE village = $1 AND deleted_at IS NULL',
+        [village],
+      )
+    ).rows.map((r) => r.id)
   })
   afterAll(async () => app?.close())
 
@@ -92,13 +110,28 @@ describe.each(backends())('exports on the %s database', (backend) => {
    */
   async function addAwkwardParcels(lon: number, lat: number): Promise<void> {
     const d = 0.0004
-    const square = (x: number, y: number, s: number) => [[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]
+    const square = (x: number, y: number, s: number) => [
+      [x, y],
+      [x + s, y],
+      [x + s, y + s],
+      [x, y + s],
+      [x, y],
+    ]
     const created = await admin.post('/api/parcels', {
       type: 'Feature',
       properties: {
-        code: 'T-EXP-AWKWARD', name: '河边"老仓库",含逗号', town: TIANHENG, village, category: 'intensive_use',
-        subtype: '四边地（河边）', status: 'recovering', problems: ['environment', 'contract'],
-        ownership: '村股份经济合作社', declared_area_mu: 1.234567, location: '河东侧\n第二行', intended_use: '民宿',
+        code: 'T-EXP-AWKWARD',
+        name: '河边"老仓库",含逗号',
+        town: TIANHENG,
+        village,
+        category: 'intensive_use',
+        subtype: '四边地（河边）',
+        status: 'recovering',
+        problems: ['environment', 'contract'],
+        ownership: '村股份经济合作社',
+        declared_area_mu: 1.234567,
+        location: '河东侧\n第二行',
+        intended_use: '民宿',
         attributes: { 备注: '第一行\n第二行, "引号"', 数量: 3, 嵌套: { a: [1, 2.5] } },
       },
       geometry: {
@@ -112,7 +145,12 @@ describe.each(backends())('exports on the %s database', (backend) => {
     expect(created.status, JSON.stringify(created.body)).toBe(201)
     const lonely = await admin.post('/api/parcels', {
       type: 'Feature',
-      properties: { code: 'T-EXP-NOVILLAGE', name: '无村地块', town: TIANHENG, category: 'idle_industrial' },
+      properties: {
+        code: 'T-EXP-NOVILLAGE',
+        name: '无村地块',
+        town: TIANHENG,
+        category: 'idle_industrial',
+      },
       geometry: { type: 'Polygon', coordinates: [square(lon + 0.01, lat, d)] },
     })
     expect(lonely.status, JSON.stringify(lonely.body)).toBe(201)
@@ -136,9 +174,17 @@ describe.each(backends())('exports on the %s database', (backend) => {
   async function roundTrip(fileName: string, bytes: Uint8Array): Promise<void> {
     const same = await admin.upload(fileName, bytes)
     expect(same.status, JSON.stringify(same.body)).toBe(201)
-    expect(same.body).toMatchObject({ created: 0, updated: 0, unchanged: originals.size, rejected: [] })
+    expect(same.body).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: originals.size,
+      rejected: [],
+    })
 
-    await app.db.query('UPDATE parcels SET deleted_at = now() WHERE village = $1 AND deleted_at IS NULL', [village])
+    await app.db.query(
+      'UPDATE parcels SET deleted_at = now() WHERE village = $1 AND deleted_at IS NULL',
+      [village],
+    )
     const again = await admin.upload(fileName, bytes)
     expect(again.status, JSON.stringify(again.body)).toBe(201)
     expect(again.body).toMatchObject({ created: originals.size, updated: 0, rejected: [] })
@@ -163,7 +209,9 @@ describe.each(backends())('exports on the %s database', (backend) => {
     const file = await download(admin, `/api/exports/parcels.geojson?village=${village}`)
     expect(file.status).toBe(200)
     expect(file.headers.get('content-type')).toMatch(/^application\/geo\+json/)
-    expect(file.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="parcels-${village}-\\d{8}\\.geojson"$`))
+    expect(file.headers.get('content-disposition')).toMatch(
+      new RegExp(`^attachment; filename="parcels-${village}-\\d{8}\\.geojson"$`),
+    )
     const collection = JSON.parse(utf8(file.bytes))
     expect(collection).toMatchObject({ type: 'FeatureCollection', srid: 4490 })
     expect(collection.features).toEqual(list.body.features)
@@ -185,54 +233,84 @@ describe.each(backends())('exports on the %s database', (backend) => {
     [4490, 'utf-8'],
     [4549, 'gbk'],
     [4549, 'utf-8'],
-  ])('reads a Shapefile export (EPSG:%i, %s) back with every property and the geometry within 1 mm', async (srid, encoding) => {
-    const file = await download(admin, `/api/exports/parcels.zip?village=${village}&srid=${srid}&encoding=${encoding}`)
-    expect(file.status).toBe(200)
-    expect(file.headers.get('content-type')).toBe('application/zip')
-    const members = unzipSync(file.bytes)
-    const base = `parcels-${village}-`
-    expect(Object.keys(members).sort()).toEqual(
-      expect.arrayContaining(['README.txt', ...['cpg', 'dbf', 'prj', 'shp', 'shx'].map((e) => expect.stringMatching(new RegExp(`^${base}\\d{8}\\.${e}$`)))]),
-    )
-    const cpg = Object.entries(members).find(([name]) => name.endsWith('.cpg'))![1]
-    expect(utf8(cpg)).toBe(encoding === 'gbk' ? 'GBK' : 'UTF-8')
-    const readme = utf8(members['README.txt']!)
-    expect(readme).toContain(`EPSG:${srid}`)
-    expect(readme).toMatch(encoding === 'gbk' ? /地块编码\t\(DKBM\)/ : /DKBM\t\(地块编码\)/)
-    await roundTrip('export.zip', file.bytes)
-  })
+  ])(
+    'reads a Shapefile export (EPSG:%i, %s) back with every property and the geometry within 1 mm',
+    async (srid, encoding) => {
+      const file = await download(
+        admin,
+        `/api/exports/parcels.zip?village=${village}&srid=${srid}&encoding=${encoding}`,
+      )
+      expect(file.status).toBe(200)
+      expect(file.headers.get('content-type')).toBe('application/zip')
+      const members = unzipSync(file.bytes)
+      const base = `parcels-${village}-`
+      expect(Object.keys(members).sort()).toEqual(
+        expect.arrayContaining([
+          'README.txt',
+          ...['cpg', 'dbf', 'prj', 'shp', 'shx'].map((e) =>
+            expect.stringMatching(new RegExp(`^${base}\\d{8}\\.${e}$`)),
+          ),
+        ]),
+      )
+      const cpg = Object.entries(members).find(([name]) => name.endsWith('.cpg'))![1]
+      expect(utf8(cpg)).toBe(encoding === 'gbk' ? 'GBK' : 'UTF-8')
+      const readme = utf8(members['README.txt']!)
+      expect(readme).toContain(`EPSG:${srid}`)
+      expect(readme).toMatch(encoding === 'gbk' ? /地块编码\t\(DKBM\)/ : /DKBM\t\(地块编码\)/)
+      await roundTrip('export.zip', file.bytes)
+    },
+  )
 
   withGdal.each([
     [4490, 'gbk', '地块名称', '村'],
     [4549, 'utf-8', 'DKMC', 'CMC'],
-  ])('writes a Shapefile (EPSG:%i, %s) that GDAL reads with its CRS and Chinese values', async (srid, encoding, nameField, villageField) => {
-    const file = await download(admin, `/api/exports/parcels.zip?village=${village}&srid=${srid}&encoding=${encoding}`)
-    const dir = unzipToTemp(file.bytes)
-    try {
-      const shp = path.join(dir, readdirSync(dir).find((f) => f.endsWith('.shp'))!)
-      const summary = ogrinfo('-al', '-so', shp)
-      expect(summary).toContain(`Feature Count: ${originals.size}`)
-      expect(summary).toMatch(/Geometry: (Multi )?Polygon/)
-      expect(summary).toMatch(srid === 4490 ? /China.*2000/ : /Gauss.Kruger|Transverse_Mercator/)
-      if (srid === 4549) expect(summary).toMatch(/120/)
-      expect(summary).toContain(`${nameField}: String`)
-      const features = ogrFeatures(ogrinfo('-al', shp))
-      expect(features).toHaveLength(originals.size)
-      const codeField = encoding === 'gbk' ? '地块编码' : 'DKBM'
-      for (const feature of features) {
-        const stored = originals.get(feature[codeField]!)!
-        expect(feature[nameField]).toBe(stored.name)
+  ])(
+    'writes a Shapefile (EPSG:%i, %s) that GDAL reads with its CRS and Chinese values',
+    async (srid, encoding, nameField, villageField) => {
+      const file = await download(
+        admin,
+        `/api/exports/parcels.zip?village=${village}&srid=${srid}&encoding=${encoding}`,
+      )
+      const dir = unzipToTemp(file.bytes)
+      try {
+        const shp = path.join(
+          dir,
+          readdirSync(dir).find((f) => f.endsWith('.shp'))!,
+        )
+        const summary = ogrinfo('-al', '-so', shp)
+        expect(summary).toContain(`Feature Count: ${originals.size}`)
+        expect(summary).toMatch(/Geometry: (Multi )?Polygon/)
+        expect(summary).toMatch(srid === 4490 ? /China.*2000/ : /Gauss.Kruger|Transverse_Mercator/)
+        if (srid === 4549) expect(summary).toMatch(/120/)
+        expect(summary).toContain(`${nameField}: String`)
+        const features = ogrFeatures(ogrinfo('-al', shp))
+        expect(features).toHaveLength(originals.size)
+        const codeField = encoding === 'gbk' ? '地块编码' : 'DKBM'
+        for (const feature of features) {
+          const stored = originals.get(feature[codeField]!)!
+          expect(feature[nameField]).toBe(stored.name)
+        }
+        const villageName = (
+          await app.db.query<{ name: string }>('SELECT name FROM villages WHERE code = $1', [
+            village,
+          ])
+        ).rows[0]!.name
+        expect(new Set(features.map((f) => f[villageField]))).toEqual(new Set([villageName]))
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
       }
-      const villageName = (await app.db.query<{ name: string }>('SELECT name FROM villages WHERE code = $1', [village])).rows[0]!.name
-      expect(new Set(features.map((f) => f[villageField]))).toEqual(new Set([villageName]))
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+    },
+  )
 
   it('writes Chinese DBF field names of at most 10 bytes in GBK, and ASCII ones in UTF-8', async () => {
-    for (const [encoding, codec] of [['gbk', 'gbk'], ['utf-8', 'utf8']] as const) {
-      const file = await download(admin, `/api/exports/parcels.zip?village=${village}&encoding=${encoding}`)
+    for (const [encoding, codec] of [
+      ['gbk', 'gbk'],
+      ['utf-8', 'utf8'],
+    ] as const) {
+      const file = await download(
+        admin,
+        `/api/exports/parcels.zip?village=${village}&encoding=${encoding}`,
+      )
       const dbf = Object.entries(unzipSync(file.bytes)).find(([name]) => name.endsWith('.dbf'))![1]
       const names: string[] = []
       for (let at = 32; dbf[at] !== 0x0d; at += 32) {
@@ -241,7 +319,9 @@ describe.each(backends())('exports on the %s database', (backend) => {
         names.push(iconv.decode(Buffer.from(raw.subarray(0, end < 0 ? 11 : end)), codec))
       }
       expect(names.every((n) => iconv.encode(n, codec).length <= 10)).toBe(true)
-      expect(names.slice(0, 2)).toEqual(encoding === 'gbk' ? ['地块编码', '地块名称'] : ['DKBM', 'DKMC'])
+      expect(names.slice(0, 2)).toEqual(
+        encoding === 'gbk' ? ['地块编码', '地块名称'] : ['DKBM', 'DKMC'],
+      )
       expect(dbf[29]).toBe(encoding === 'gbk' ? 0x4d : 0x00)
     }
   })
@@ -254,11 +334,29 @@ describe.each(backends())('exports on the %s database', (backend) => {
     expect([...file.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const records = parseRecords(utf8(file.bytes.subarray(3)))
     expect(records[0]!.cells).toEqual([
-      '地块编码', '地块名称', '镇街代码', '镇街', '村代码', '村', '类别', '子类', '状态', '问题', '权属', '位置', '用途',
-      '申报面积(亩)', '面积(亩)', '面积(平方米)', '其他属性', 'WKT',
+      '地块编码',
+      '地块名称',
+      '镇街代码',
+      '镇街',
+      '村代码',
+      '村',
+      '类别',
+      '子类',
+      '状态',
+      '问题',
+      '权属',
+      '位置',
+      '用途',
+      '申报面积(亩)',
+      '面积(亩)',
+      '面积(平方米)',
+      '其他属性',
+      'WKT',
     ])
     expect(records.length - 1).toBe(list.body.numberMatched)
-    expect(new Set(records.slice(1).map((r) => r.cells[6]))).toEqual(new Set(['农村可集约利用土地']))
+    expect(new Set(records.slice(1).map((r) => r.cells[6]))).toEqual(
+      new Set(['农村可集约利用土地']),
+    )
   })
 
   withGdal('writes a CSV that GDAL reads with its WKT geometry', async () => {
@@ -269,7 +367,10 @@ describe.each(backends())('exports on the %s database', (backend) => {
       const summary = ogrinfo('-al', '-so', path.join(dir, 'parcels.csv'))
       expect(summary).toContain(`Feature Count: ${originals.size}`)
       const features = ogrFeatures(ogrinfo('-al', path.join(dir, 'parcels.csv')))
-      expect(features.find((f) => f['地块编码'] === 'T-EXP-AWKWARD')).toMatchObject({ 地块名称: '河边"老仓库",含逗号', 问题: '合同签订不规范；破坏城乡公共区域环境' })
+      expect(features.find((f) => f['地块编码'] === 'T-EXP-AWKWARD')).toMatchObject({
+        地块名称: '河边"老仓库",含逗号',
+        问题: '合同签订不规范；破坏城乡公共区域环境',
+      })
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
@@ -289,14 +390,41 @@ describe.each(backends())('exports on the %s database', (backend) => {
 
   it('writes an XLSX ledger with Chinese headers, a frozen header row, and totals that are the sums of its rows', async () => {
     const file = await download(admin, `/api/exports/parcels.xlsx?town=${TIANHENG}`)
-    expect(file.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    expect(file.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    )
     const workbook = new ExcelJS.Workbook()
     await workbook.xlsx.load(Buffer.from(file.bytes) as unknown as ExcelJS.Buffer)
     const ledger = workbook.getWorksheet('台账')!
     const totals = workbook.getWorksheet('汇总')!
-    const header = (sheet: ExcelJS.Worksheet) => (sheet.getRow(1).values as unknown[]).slice(1)
-    expect(header(ledger)).toEqual(expect.arrayContaining(['地块编码', '地块名称', '镇街', '村', '类别', '状态', '问题', '申报面积(亩)', '面积(亩)', '面积(平方米)']))
-    expect(header(totals)).toEqual(['级别', '镇街代码', '镇街', '村代码', '村', '地块数', '申报面积(亩)', '面积(亩)', '面积(平方米)'])
+    const texts = (row: ExcelJS.Row) =>
+      Array.from({ length: row.cellCount }, (_, i) => row.getCell(i + 1).text)
+    const header = (sheet: ExcelJS.Worksheet) => texts(sheet.getRow(1))
+    expect(header(ledger)).toEqual(
+      expect.arrayContaining([
+        '地块编码',
+        '地块名称',
+        '镇街',
+        '村',
+        '类别',
+        '状态',
+        '问题',
+        '申报面积(亩)',
+        '面积(亩)',
+        '面积(平方米)',
+      ]),
+    )
+    expect(header(totals)).toEqual([
+      '级别',
+      '镇街代码',
+      '镇街',
+      '村代码',
+      '村',
+      '地块数',
+      '申报面积(亩)',
+      '面积(亩)',
+      '面积(平方米)',
+    ])
     expect(ledger.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 })
 
     const columns = header(ledger) as string[]
@@ -307,7 +435,7 @@ describe.each(backends())('exports on the %s database', (backend) => {
     ledger.eachRow((row, n) => {
       if (n === 1) return
       expect(row.getCell(at('面积(亩)')).numFmt).toBe('0.00')
-      const key = String(row.getCell(at('村代码')).value ?? '')
+      const key = row.getCell(at('村代码')).text
       const sum = sums.get(key) ?? { count: 0, mu: 0, m2: 0 }
       sum.count++
       sum.mu += row.getCell(at('面积(亩)')).value as number
@@ -317,11 +445,12 @@ describe.each(backends())('exports on the %s database', (backend) => {
     const all = { count: 0, mu: 0, m2: 0 }
     let villageRows = 0
     totals.eachRow((row, n) => {
-      const [level, , , villageCode, , count, , mu, m2] = (row.values as unknown[]).slice(1)
       if (n === 1) return
+      const [level, , , villageCode] = texts(row)
+      const [count, , mu, m2] = [6, 7, 8, 9].map((i) => row.getCell(i).value)
       if (level === '村') {
         villageRows++
-        const sum = sums.get(String(villageCode ?? ''))!
+        const sum = sums.get(villageCode!)!
         expect(count).toBe(sum.count)
         expect(mu as number).toBeCloseTo(sum.mu, 4)
         expect(m2 as number).toBeCloseTo(sum.m2, 2)
@@ -336,52 +465,77 @@ describe.each(backends())('exports on the %s database', (backend) => {
       }
     })
     expect(villageRows).toBe(sums.size)
-    expect(totals.getRow(totals.rowCount).getCell(1).value).toBe('合计')
+    expect(totals.getRow(totals.rowCount).getCell(1).text).toBe('合计')
   })
 
-  withGdal('writes an XLSX that GDAL reads: both sheets as layers, Chinese values intact', async () => {
-    const file = await download(admin, `/api/exports/parcels.xlsx?village=${village}`)
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'jiyuan-test-xlsx-'))
-    try {
-      const xlsx = path.join(dir, 'ledger.xlsx')
-      writeFileSync(xlsx, file.bytes)
-      const summary = ogrinfo('-so', xlsx)
-      expect(summary).toMatch(/台账/)
-      expect(summary).toMatch(/汇总/)
-      const features = ogrFeatures(ogrinfo(xlsx, '台账'))
-      expect(features).toHaveLength(originals.size)
-      for (const feature of features) expect(feature['地块名称']).toBe(originals.get(feature['地块编码']!)!.name)
-      expect(features.find((f) => f['地块编码'] === 'T-EXP-AWKWARD')).toMatchObject({ 类别: '农村可集约利用土地', 状态: '清收中' })
-      const totals = ogrFeatures(ogrinfo(xlsx, '汇总'))
-      expect(totals.at(-1)).toMatchObject({ 级别: '合计', 地块数: String(originals.size) })
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+  withGdal(
+    'writes an XLSX that GDAL reads: both sheets as layers, Chinese values intact',
+    async () => {
+      const file = await download(admin, `/api/exports/parcels.xlsx?village=${village}`)
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'jiyuan-test-xlsx-'))
+      try {
+        const xlsx = path.join(dir, 'ledger.xlsx')
+        writeFileSync(xlsx, file.bytes)
+        const summary = ogrinfo('-so', xlsx)
+        expect(summary).toMatch(/台账/)
+        expect(summary).toMatch(/汇总/)
+        const features = ogrFeatures(ogrinfo(xlsx, '台账'))
+        expect(features).toHaveLength(originals.size)
+        for (const feature of features)
+          expect(feature['地块名称']).toBe(originals.get(feature['地块编码']!)!.name)
+        expect(features.find((f) => f['地块编码'] === 'T-EXP-AWKWARD')).toMatchObject({
+          类别: '农村可集约利用土地',
+          状态: '清收中',
+        })
+        const totals = ogrFeatures(ogrinfo(xlsx, '汇总'))
+        expect(totals.at(-1)).toMatchObject({ 级别: '合计', 地块数: String(originals.size) })
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+  )
 
-  it('refuses an unknown CRS or code page with the parameter named', async () => {
+  it('refuses an unknown CRS, code page or filter, and deleted parcels, with the parameter named', async () => {
     const srid = await admin.get('/api/exports/parcels.zip?srid=3857')
     expect(srid.status).toBe(400)
-    expect(srid.body.error).toMatchObject({ code: 'invalid_parameter', details: { field: 'srid', value: '3857' } })
+    expect(srid.body.error.code).toBe('invalid_parameter')
+    expect(srid.body.error.message).toMatch(/srid.*3857/)
     const encoding = await admin.get('/api/exports/parcels.zip?encoding=latin1')
-    expect(encoding.body.error).toMatchObject({ code: 'invalid_parameter', details: { field: 'encoding' } })
+    expect(encoding.body.error.message).toMatch(/encoding.*latin1/)
+    const deleted = await admin.get('/api/exports/parcels.geojson?include_deleted=true')
+    expect(deleted.body.error.message).toMatch(/include_deleted/)
     const filter = await admin.get('/api/exports/parcels.csv?status=lost')
-    expect(filter.body.error).toMatchObject({ code: 'invalid_parameter', details: { field: 'status' } })
+    expect(filter.status).toBe(400)
+    expect(filter.body.error.message).toMatch(/status.*lost/)
   })
+
+  /** Starts a district-wide download and goes away: before the headers, or after the first bytes. */
+  async function abortDownload(route: string, when: 'early' | 'first bytes'): Promise<void> {
+    const controller = new AbortController()
+    const request = fetch(app.url + route, {
+      headers: { cookie: admin.cookie! },
+      signal: controller.signal,
+    })
+    if (when === 'early') setTimeout(() => controller.abort(), 30)
+    try {
+      const reader = (await request).body!.getReader()
+      await reader.read()
+      controller.abort()
+    } catch {
+      // aborted
+    }
+  }
 
   it('removes its temporary files when the client goes away, and keeps serving', async () => {
     const before = new Set(readdirSync(os.tmpdir()).filter((f) => f.startsWith('jiyuan-export-')))
-    for (const wait of [30, 400]) {
-      const controller = new AbortController()
-      const request = fetch(`${app.url}/api/exports/parcels.zip?srid=4549`, {
-        headers: { cookie: admin.cookie! },
-        signal: controller.signal,
-      })
-      setTimeout(() => controller.abort(), wait)
-      await request.then((r) => r.arrayBuffer()).catch(() => undefined)
-    }
-    const leftover = () => readdirSync(os.tmpdir()).filter((f) => f.startsWith('jiyuan-export-') && !before.has(f))
-    for (let i = 0; i < 100 && leftover().length > 0; i++) await new Promise((r) => setTimeout(r, 100))
+    await abortDownload('/api/exports/parcels.zip?srid=4549', 'early')
+    await abortDownload('/api/exports/parcels.zip', 'first bytes')
+    for (const format of ['geojson', 'csv', 'xlsx'])
+      await abortDownload(`/api/exports/parcels.${format}`, 'first bytes')
+    const leftover = () =>
+      readdirSync(os.tmpdir()).filter((f) => f.startsWith('jiyuan-export-') && !before.has(f))
+    for (let i = 0; i < 100 && leftover().length > 0; i++)
+      await new Promise((r) => setTimeout(r, 100))
     expect(leftover()).toEqual([])
     expect((await admin.get('/api/health')).status).toBe(200)
   })

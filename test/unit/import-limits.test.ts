@@ -110,7 +110,7 @@ describe('upload size', () => {
 
   test('bytes that are neither zip nor JSON under an unknown name are refused as unsupported_format', async () => {
     const bytes = new TextEncoder().encode('name,lon,lat\nA,120.5,36.4\n')
-    await expect(read(bytes, 'parcels.csv')).rejects.toMatchObject({
+    await expect(read(bytes, 'parcels.dat')).rejects.toMatchObject({
       code: 'unsupported_format',
       message: expect.stringContaining('name,lon,lat'),
     })

@@ -7,7 +7,14 @@ import iconv from 'iconv-lite'
 import { ident, type Queryable } from '../db/db.ts'
 import type { Where } from '../parcels/list.ts'
 import { EXPORT_COLUMNS, type Cell, type ExportColumn } from './columns.ts'
-import { byteLength, truncateToBytes, writeDescriptor, writeHeader, type DbfEncoding, type DbfField } from './dbf.ts'
+import {
+  byteLength,
+  truncateToBytes,
+  writeDescriptor,
+  writeHeader,
+  type DbfEncoding,
+  type DbfField,
+} from './dbf.ts'
 import { EXPORT_FROM } from './rows.ts'
 
 const HEADER_BYTES = 32
@@ -34,9 +41,15 @@ export interface DbfStats {
  * A GBK character takes 2 bytes and ASCII 1, so least(UTF-8 bytes,
  * 2 × characters) bounds the GBK length from above.
  */
-export async function textWidths(db: Queryable, where: Where, encoding: DbfEncoding): Promise<Record<string, number | null>> {
+export async function textWidths(
+  db: Queryable,
+  where: Where,
+  encoding: DbfEncoding,
+): Promise<Record<string, number | null>> {
   const bytes = (sql: string) =>
-    encoding === 'GBK' ? `least(octet_length(${sql}), 2 * char_length(${sql}))` : `octet_length(${sql})`
+    encoding === 'GBK'
+      ? `least(octet_length(${sql}), 2 * char_length(${sql}))`
+      : `octet_length(${sql})`
   const measured = EXPORT_COLUMNS.filter((c) => c.sql !== undefined)
   const list = measured.map((c) => `max(${bytes(c.sql!)})::int AS ${ident(c.key)}`).join(', ')
   const { rows } = await db.query<Record<string, number | null>>(
@@ -47,7 +60,9 @@ export async function textWidths(db: Queryable, where: Where, encoding: DbfEncod
 }
 
 export function dbfLayout(encoding: DbfEncoding, widths: Record<string, number | null>): DbfLayout {
-  const fields = EXPORT_COLUMNS.map((column) => describe(column, encoding, widths[column.key] ?? null))
+  const fields = EXPORT_COLUMNS.map((column) =>
+    describe(column, encoding, widths[column.key] ?? null),
+  )
   return {
     encoding,
     fields,
@@ -64,13 +79,22 @@ function describe(column: ExportColumn, encoding: DbfEncoding, measured: number 
   const widest = column.values
     ? Math.max(...column.values.map((v) => byteLength(v, encoding)))
     : (measured ?? 1)
-  return { source: column.key, name, type: 'C', length: Math.min(Math.max(widest, 1), CHAR_MAX), decimals: 0 }
+  return {
+    source: column.key,
+    name,
+    type: 'C',
+    length: Math.min(Math.max(widest, 1), CHAR_MAX),
+    decimals: 0,
+  }
 }
 
 /** Header and field descriptors, with the record count known at the end. */
 export function dbfHeader(layout: DbfLayout, count: number, date: Date): Uint8Array {
   const out = new Uint8Array(layout.headerLength)
-  writeHeader(out, count, layout.headerLength, layout.recordLength, { encoding: layout.encoding, date })
+  writeHeader(out, count, layout.headerLength, layout.recordLength, {
+    encoding: layout.encoding,
+    date,
+  })
   layout.fields.forEach((field, i) =>
     writeDescriptor(out, HEADER_BYTES + DESCRIPTOR_BYTES * i, field, layout.encoding),
   )
@@ -79,7 +103,11 @@ export function dbfHeader(layout: DbfLayout, count: number, date: Date): Uint8Ar
 }
 
 /** The records of a page of rows, each a list of cells in EXPORT_COLUMNS order. */
-export function dbfRecords(layout: DbfLayout, rows: readonly (readonly Cell[])[], stats: DbfStats): Buffer {
+export function dbfRecords(
+  layout: DbfLayout,
+  rows: readonly (readonly Cell[])[],
+  stats: DbfStats,
+): Buffer {
   const out = Buffer.alloc(layout.recordLength * rows.length, 0x20) // blank-padded, not deleted
   rows.forEach((cells, r) => {
     let at = r * layout.recordLength + 1
@@ -93,7 +121,12 @@ export function dbfRecords(layout: DbfLayout, rows: readonly (readonly Cell[])[]
   return out
 }
 
-function cellBytes(value: Cell, field: DbfField, encoding: DbfEncoding, stats: DbfStats): Uint8Array {
+function cellBytes(
+  value: Cell,
+  field: DbfField,
+  encoding: DbfEncoding,
+  stats: DbfStats,
+): Uint8Array {
   if (value === null) return new Uint8Array(0)
   if (field.type === 'N') {
     const text = Number(value).toFixed(field.decimals)

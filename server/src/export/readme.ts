@@ -41,7 +41,7 @@ export function readmeText(facts: ReadmeFacts): string {
     `属性编码 DBF code page: ${facts.encoding} (.cpg)`,
     '面积 areas: 面积 = CGCS2000 椭球面积 ellipsoidal area on the CGCS2000 ellipsoid; 1 亩 = 10000/15 平方米 m²',
     '',
-    'DBF 字段 fields (DBF name, the other encoding\'s name, CSV/XLSX header, meaning):',
+    "DBF 字段 fields (DBF name, the other encoding's name, CSV/XLSX header, meaning):",
     ...fieldTable(facts.encoding),
     '',
     '类别、状态、问题为中文名称 category, status and problems are the Chinese names.',

@@ -53,9 +53,16 @@ export function drained(stream: Writable): Promise<void> {
 /** Writes to the response, waiting while the client's buffer is full. */
 export class ResponseSink {
   private closed = false
+  /** Resolves when the connection closes, at the end or when the client goes away. */
+  private readonly gone: Promise<void>
 
   constructor(private readonly res: Response) {
-    res.once('close', () => (this.closed = true))
+    this.gone = new Promise((resolve) =>
+      res.once('close', () => {
+        this.closed = true
+        resolve()
+      }),
+    )
   }
 
   get aborted(): boolean {
@@ -73,6 +80,13 @@ export class ResponseSink {
   async settle(): Promise<void> {
     if (this.aborted) throw new ExportAborted()
     if (this.res.writableNeedDrain) await drained(this.res)
+    if (this.aborted) throw new ExportAborted()
+  }
+
+  /** Waits for `ready`, or until the client has gone (then throws). */
+  async until(ready: Promise<unknown>): Promise<void> {
+    await Promise.race([ready, this.gone])
+    if (this.aborted) throw new ExportAborted()
   }
 }
 
@@ -127,12 +141,26 @@ export async function sendPages<R>(
  * client sees a failed download rather than a file that looks whole.
  */
 export function abandon(res: Response, error: unknown, summary: ExportSummary): void {
-  const fields = { format: summary.format, user: summary.user, rows: summary.rows, ms: Date.now() - summary.started }
+  const fields = {
+    format: summary.format,
+    user: summary.user,
+    rows: summary.rows,
+    ms: Date.now() - summary.started,
+  }
   if (error instanceof ExportAborted) log.info('export aborted by the client', fields)
-  else log.error('export failed while streaming', { ...fields, error: (error as Error)?.message ?? String(error) })
+  else
+    log.error('export failed while streaming', {
+      ...fields,
+      error: (error as Error)?.message ?? String(error),
+    })
   res.destroy()
 }
 
 export function logExport(summary: ExportSummary): void {
-  log.info('export', { format: summary.format, user: summary.user, rows: summary.rows, ms: Date.now() - summary.started })
+  log.info('export', {
+    format: summary.format,
+    user: summary.user,
+    rows: summary.rows,
+    ms: Date.now() - summary.started,
+  })
 }

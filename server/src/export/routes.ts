@@ -1,6 +1,7 @@
 // GET /api/exports/parcels.{geojson,zip,xlsx,csv}: the parcels that
 // GET /api/parcels would list with the same filters and the same town
-// scope, all of them (limit and offset do not apply), streamed.
+// scope, all of them (limit and offset do not apply), streamed. Only live
+// parcels: a deleted one in a file would come back to life on re-import.
 import { Router, type Request } from 'express'
 import { requireAction } from '../auth/middleware.ts'
 import type { User } from '../auth/roles.ts'
@@ -21,11 +22,27 @@ function summary(format: string, user: User): ExportSummary {
   return { format, user: user.username, rows: 0, started: Date.now() }
 }
 
+/** The filters of GET /api/parcels, refusing include_deleted. */
+function exportQuery(req: Request, user: User) {
+  if (req.query.include_deleted !== undefined) {
+    throw new AppError('invalid_parameter', {
+      field: 'include_deleted',
+      value: String(req.query.include_deleted),
+      reason: 'exports hold live parcels only',
+    })
+  }
+  return parcelQuery(req, user)
+}
+
 /** ?srid=4490 (default, degrees) or 4549 (Gauss-Krüger CM 120°E, metres). */
 function exportSrid(req: Request): ExportSrid {
   const value = req.query.srid ?? '4490'
   if (value === '4490' || value === '4549') return Number(value) as ExportSrid
-  throw new AppError('invalid_parameter', { field: 'srid', value: String(value), reason: '4490 or 4549' })
+  throw new AppError('invalid_parameter', {
+    field: 'srid',
+    value: String(value),
+    reason: '4490 or 4549',
+  })
 }
 
 /** ?encoding=gbk (default, what Chinese desktop GIS expects) or utf-8. */
@@ -47,27 +64,33 @@ export function exportRoutes(ctx: AppContext): Router {
 
   router.get('/api/exports/parcels.geojson', async (req, res) => {
     const user = requireAction(req, 'parcel.read')
-    const { where } = parcelQuery(req, user)
+    const { where } = exportQuery(req, user)
     const pages = readPages<ParcelRow>(db, where, GEOJSON_SELECT, GEOJSON_FROM)
-    await sendPages(res, pages, GEOJSON_FORMAT, exportFileName(req, user, 'geojson'), summary('geojson', user))
+    await sendPages(
+      res,
+      pages,
+      GEOJSON_FORMAT,
+      exportFileName(req, user, 'geojson'),
+      summary('geojson', user),
+    )
   })
 
   router.get('/api/exports/parcels.csv', async (req, res) => {
     const user = requireAction(req, 'parcel.read')
-    const { where } = parcelQuery(req, user)
+    const { where } = exportQuery(req, user)
     const pages = readPages<ExportRow<string>>(db, where, CSV_SELECT)
     await sendPages(res, pages, CSV_FORMAT, exportFileName(req, user, 'csv'), summary('csv', user))
   })
 
   router.get('/api/exports/parcels.xlsx', async (req, res) => {
     const user = requireAction(req, 'parcel.read')
-    const { where } = parcelQuery(req, user)
+    const { where } = exportQuery(req, user)
     await sendXlsx(res, db, where, exportFileName(req, user, 'xlsx'), summary('xlsx', user))
   })
 
   router.get('/api/exports/parcels.zip', async (req, res) => {
     const user = requireAction(req, 'parcel.read')
-    const { where } = parcelQuery(req, user)
+    const { where } = exportQuery(req, user)
     const options = {
       srid: exportSrid(req),
       encoding: dbfEncoding(req),

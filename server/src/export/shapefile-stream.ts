@@ -18,10 +18,24 @@ import type { Queryable } from '../db/db.ts'
 import { ESRI_WKT } from '../geo/crs.ts'
 import type { Where } from '../parcels/list.ts'
 import { EXPORT_COLUMNS } from './columns.ts'
-import { dbfHeader, dbfLayout, dbfRecords, textWidths, type DbfLayout, type DbfStats } from './dbf-stream.ts'
+import {
+  dbfHeader,
+  dbfLayout,
+  dbfRecords,
+  textWidths,
+  type DbfLayout,
+  type DbfStats,
+} from './dbf-stream.ts'
 import type { DbfEncoding } from './dbf.ts'
 import { readmeText, type ExportSrid } from './readme.ts'
-import { abandon, ExportAborted, logExport, ResponseSink, sendAttachment, type ExportSummary } from './respond.ts'
+import {
+  abandon,
+  ExportAborted,
+  logExport,
+  ResponseSink,
+  sendAttachment,
+  type ExportSummary,
+} from './respond.ts'
 import { writeFileHeader } from './shapefile.ts'
 import { polygonRecord, SHAPE_POLYGON, unionBox, type Box } from './shp-record.ts'
 import { EXPORT_SELECT, readPages, type ExportRow } from './rows.ts'
@@ -96,8 +110,14 @@ async function writeParts(
   await writeFile(file('cpg'), options.encoding)
   const readme = readmeText({ ...options, count, truncated: stats.truncated })
   await writeFile(path.join(dir, 'README.txt'), readme)
-  const members = ['shp', 'shx', 'dbf', 'prj', 'cpg'].map((ext) => ({ name: `${options.baseName}.${ext}`, path: file(ext) }))
-  return { members: [...members, { name: 'README.txt', path: path.join(dir, 'README.txt') }], count }
+  const members = ['shp', 'shx', 'dbf', 'prj', 'cpg'].map((ext) => ({
+    name: `${options.baseName}.${ext}`,
+    path: file(ext),
+  }))
+  return {
+    members: [...members, { name: 'README.txt', path: path.join(dir, 'README.txt') }],
+    count,
+  }
 }
 
 /** The .shp, .shx and .dbf, page by page; returns the record count. */
@@ -110,7 +130,9 @@ async function writeTables(
   stats: DbfStats,
   aborted: () => boolean,
 ): Promise<number> {
-  const [shp, shx, dbf] = await Promise.all(['shp', 'shx', 'dbf'].map((ext) => open(file(ext), 'w')))
+  const [shp, shx, dbf] = await Promise.all(
+    ['shp', 'shx', 'dbf'].map((ext) => open(file(ext), 'w')),
+  )
   try {
     const state: ShpState = { offset: FILE_HEADER_BYTES, count: 0, box: null }
     await shp!.write(new Uint8Array(FILE_HEADER_BYTES))
@@ -121,7 +143,11 @@ async function writeTables(
       if (aborted()) throw new ExportAborted()
       const { shpBytes, shxBytes } = shapeRecords(rows, state)
       const cells = rows.map((row) => EXPORT_COLUMNS.map((c) => c.value(row)))
-      await Promise.all([shp!.write(shpBytes), shx!.write(shxBytes), dbf!.write(dbfRecords(layout, cells, stats))])
+      await Promise.all([
+        shp!.write(shpBytes),
+        shx!.write(shxBytes),
+        dbf!.write(dbfRecords(layout, cells, stats)),
+      ])
     }
     await patchHeaders(shp!, shx!, dbf!, state, layout, options.exportedAt)
     return state.count
@@ -168,12 +194,22 @@ async function patchHeaders(
   const shpHeader = new Uint8Array(FILE_HEADER_BYTES)
   const shxHeader = new Uint8Array(FILE_HEADER_BYTES)
   writeFileHeader(shpHeader, state.offset, SHAPE_POLYGON, box)
-  writeFileHeader(shxHeader, FILE_HEADER_BYTES + RECORD_HEADER_BYTES * state.count, SHAPE_POLYGON, box)
+  writeFileHeader(
+    shxHeader,
+    FILE_HEADER_BYTES + RECORD_HEADER_BYTES * state.count,
+    SHAPE_POLYGON,
+    box,
+  )
   await shp.write(shpHeader, 0, FILE_HEADER_BYTES, 0)
   await shx.write(shxHeader, 0, FILE_HEADER_BYTES, 0)
   const header = dbfHeader(layout, state.count, date)
   await dbf.write(header, 0, header.length, 0)
-  await dbf.write(new Uint8Array([0x1a]), 0, 1, layout.headerLength + layout.recordLength * state.count)
+  await dbf.write(
+    new Uint8Array([0x1a]),
+    0,
+    1,
+    layout.headerLength + layout.recordLength * state.count,
+  )
 }
 
 /**

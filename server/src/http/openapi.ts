@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express'
 import { CATEGORY_CODES } from '../domain/categories.ts'
 import { PROBLEMS, STATUSES } from '../domain/workflow.ts'
 import { ERRORS } from '../errors/catalogue.ts'
+import { exportPaths } from '../export/openapi.ts'
 
 /** Parameters and bodies used by several operations. */
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
@@ -16,6 +17,8 @@ const STANDARD_ERRORS = {
 }
 
 const PARCEL_FILTERS = ['town', 'village', 'category', 'status', 'problem', 'bbox', 'q', 'limit', 'offset', 'include_deleted']
+// exports take every live parcel that matches: no paging, no deleted parcels
+const EXPORT_FILTERS = PARCEL_FILTERS.filter((f) => !['limit', 'offset', 'include_deleted'].includes(f))
 
 const parcelProperties = {
   type: 'object',
@@ -218,6 +221,7 @@ export const OPENAPI = {
         responses: { '200': { description: 'the restored Feature', ...geojson(ref('ParcelFeature')) }, '409': error('not deleted, or its code is taken'), '412': error('stale If-Match'), ...STANDARD_ERRORS },
       },
     },
+    ...exportPaths(EXPORT_FILTERS.map(param), STANDARD_ERRORS),
     '/api/parcels/{id}/history': {
       get: {
         summary: 'Every version: who, when, what changed, before and after',

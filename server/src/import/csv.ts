@@ -22,7 +22,17 @@ export interface CsvLayer {
 }
 
 /** Geometry column names, compared in lower case. */
-const GEOMETRY_COLUMNS = ['wkt', 'wkt_geom', 'geometry', 'geom', 'the_geom', 'shape', '几何', '几何图形', '图形']
+const GEOMETRY_COLUMNS = [
+  'wkt',
+  'wkt_geom',
+  'geometry',
+  'geom',
+  'the_geom',
+  'shape',
+  '几何',
+  '几何图形',
+  '图形',
+]
 
 const BOM = [0xef, 0xbb, 0xbf]
 
@@ -42,7 +52,11 @@ export function readCsv(bytes: Uint8Array, options: ReadOptions): CsvLayer {
   const wkt = names.findIndex((n) => GEOMETRY_COLUMNS.includes(n.toLowerCase()))
   if (wkt < 0) throw fail(`no WKT geometry column among ${names.slice(0, 30).join(', ')}`)
   if (records.length > options.limits.maxFeatures) {
-    throw new AppError('too_many_features', { file: quote(fileName), count: records.length, limit: options.limits.maxFeatures })
+    throw new AppError('too_many_features', {
+      file: quote(fileName),
+      count: records.length,
+      limit: options.limits.maxFeatures,
+    })
   }
   const layer = readRows(records, names, wkt)
   return {
@@ -68,11 +82,16 @@ function decode(bytes: Uint8Array, options: ReadOptions, warnings: string[]): De
   if (options.encoding !== undefined) {
     const reading = readCodePage(options.encoding)
     if (!reading.ok) {
-      throw new AppError('invalid_parameter', { field: 'encoding', value: quote(options.encoding), reason: reading.reason })
+      throw new AppError('invalid_parameter', {
+        field: 'encoding',
+        value: quote(options.encoding),
+        reason: reading.reason,
+      })
     }
     return { text: decodeText(body, reading.encoding), encoding: reading.encoding, source: 'given' }
   }
-  if (utf8ErrorAt(body) < 0) return { text: new TextDecoder('utf-8').decode(body), encoding: 'utf-8', source: 'detected' }
+  if (utf8ErrorAt(body) < 0)
+    return { text: new TextDecoder('utf-8').decode(body), encoding: 'utf-8', source: 'detected' }
   const guess = guessText([body])
   warnings.push(
     guess === 'gbk'
@@ -173,13 +192,24 @@ function readRows(records: readonly CsvRecord[], names: readonly string[], wkt: 
   records.forEach((record, index) => {
     const properties: Record<string, unknown> = {}
     names.forEach((name, i) => {
-      if (i !== wkt) properties[name] = record.cells[i] === undefined || record.cells[i] === '' ? null : record.cells[i]
+      if (i !== wkt)
+        properties[name] =
+          record.cells[i] === undefined || record.cells[i] === '' ? null : record.cells[i]
     })
     const feature: SourceFeature = { index, geometry: null, properties }
     const report = (code: FeatureProblem['code'], en: string, zh: string) =>
-      problems.push(featureProblem(feature, code, { en: `line ${record.line}: ${en}`, zh: `第 ${record.line} 行：${zh}` }))
+      problems.push(
+        featureProblem(feature, code, {
+          en: `line ${record.line}: ${en}`,
+          zh: `第 ${record.line} 行：${zh}`,
+        }),
+      )
     if (record.cells.length > names.length) {
-      report('malformed_feature', `${record.cells.length} fields, the header has ${names.length}`, `有 ${record.cells.length} 个字段，表头只有 ${names.length} 个`)
+      report(
+        'malformed_feature',
+        `${record.cells.length} fields, the header has ${names.length}`,
+        `有 ${record.cells.length} 个字段，表头只有 ${names.length} 个`,
+      )
       return
     }
     const text = record.cells[wkt]?.trim() ?? ''
@@ -190,7 +220,11 @@ function readRows(records: readonly CsvRecord[], names: readonly string[], wkt: 
         if (parsed.srid !== undefined) srids.add(parsed.srid)
       } catch (error) {
         if (!(error instanceof WktError)) throw error
-        report('malformed_geometry', `its WKT cannot be read: ${error.message}`, `WKT 无法读取：${error.message}`)
+        report(
+          'malformed_geometry',
+          `its WKT cannot be read: ${error.message}`,
+          `WKT 无法读取：${error.message}`,
+        )
         return
       }
     }
@@ -204,7 +238,9 @@ function sharedCrs(srids: ReadonlySet<number>, warnings: string[]): SourceCrs | 
   if (srids.size === 0) return null
   const [srid] = srids
   if (srids.size > 1) {
-    warnings.push(`the rows name several SRIDs (${[...srids].join(', ')}); the CRS is judged from the coordinates`)
+    warnings.push(
+      `the rows name several SRIDs (${[...srids].join(', ')}); the CRS is judged from the coordinates`,
+    )
     return null
   }
   const crs = knownCrs(srid!)

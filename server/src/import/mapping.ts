@@ -87,7 +87,19 @@ export const AUTO_COLUMNS: readonly AutoColumn[] = [
   },
   {
     field: 'village',
-    names: ['村名', '村', '村庄', '行政村', '村居', '社区', '所属村', '村代码', 'CDM', 'CMC', 'village'],
+    names: [
+      '村名',
+      '村',
+      '村庄',
+      '行政村',
+      '村居',
+      '社区',
+      '所属村',
+      '村代码',
+      'CDM',
+      'CMC',
+      'village',
+    ],
   },
   {
     field: 'category',
@@ -269,10 +281,27 @@ interface PlannedColumn {
 export const ATTRIBUTE_COLUMNS: readonly string[] = ['attributes', '其他属性', '附加属性', 'QTSX']
 
 /** Names of a declared-area column; beside one, other area columns are the measured area. */
-const DECLARED_AREA = ['申报面积', '申报面积(亩)', '申报面积亩', 'SBMJ', 'SBMJ_MU', 'declared_area_mu']
+const DECLARED_AREA = [
+  '申报面积',
+  '申报面积(亩)',
+  '申报面积亩',
+  'SBMJ',
+  'SBMJ_MU',
+  'declared_area_mu',
+]
 
 /** The read-only properties of the parcel API, which ignores them in a body too. */
-const READ_ONLY = ['id', 'area_m2', 'area_mu', 'version', 'updated_at', 'updated_by', 'created_at', 'created_by', 'deleted_at']
+const READ_ONLY = [
+  'id',
+  'area_m2',
+  'area_mu',
+  'version',
+  'updated_at',
+  'updated_by',
+  'created_at',
+  'created_by',
+  'deleted_at',
+]
 // All three present: the file is a parcel API answer or a GeoJSON export.
 const API_MARKERS = ['area_m2', 'version', 'updated_at']
 
@@ -291,7 +320,9 @@ export function derivedColumns(columns: readonly string[]): Set<string> {
   const derived = new Set<string>()
   if (names.some(has(DECLARED_AREA))) {
     columns
-      .filter((c) => !has(DECLARED_AREA)(normalise(c)) && autoColumn(c)?.field === 'declared_area_mu')
+      .filter(
+        (c) => !has(DECLARED_AREA)(normalise(c)) && autoColumn(c)?.field === 'declared_area_mu',
+      )
       .forEach((c) => derived.add(c))
   }
   if (API_MARKERS.every((marker) => names.includes(marker))) {

@@ -23,7 +23,10 @@ function tokenize(text: string): Token[] {
   while (at < text.length) {
     TOKEN.lastIndex = at
     const m = TOKEN.exec(text)
-    if (!m || m[0].length === 0) throw new WktError(`unexpected ${JSON.stringify(text.slice(at, at + 10))} at character ${at + 1}`)
+    if (!m || m[0].length === 0)
+      throw new WktError(
+        `unexpected ${JSON.stringify(text.slice(at, at + 10))} at character ${at + 1}`,
+      )
     at = TOKEN.lastIndex
     if (m[1]) tokens.push(m[1].toUpperCase())
     else if (m[2]) tokens.push(Number(m[2]))
@@ -42,7 +45,8 @@ class Reader {
 
   take(expected?: string): Token {
     const token = this.tokens[this.at]
-    if (token === undefined) throw new WktError(`the text ends where ${expected ?? 'more'} was expected`)
+    if (token === undefined)
+      throw new WktError(`the text ends where ${expected ? `"${expected}"` : 'more'} was expected`)
     if (expected !== undefined && token !== expected) {
       throw new WktError(`expected "${expected}" but found "${token}" (token ${this.at + 1})`)
     }
