@@ -2,6 +2,7 @@
 // a report per row that cannot be read.
 import iconv from 'iconv-lite'
 import { describe, expect, test } from 'vitest'
+import { csvField } from '../../server/src/export/csv.ts'
 import { parseRecords, readCsv } from '../../server/src/import/csv.ts'
 import { DEFAULT_LIMITS } from '../../server/src/import/types.ts'
 import { parseWktGeometry } from '../../server/src/import/wkt-geometry.ts'
@@ -130,5 +131,18 @@ describe('WKT geometry', () => {
     expect(() => parseWktGeometry('POLYGON((0 0,1 1)')).toThrow(/ends where "\)" was expected/)
     expect(() => parseWktGeometry('CIRCLE(0 0, 1)')).toThrow(/"CIRCLE" is not a WKT geometry type/)
     expect(() => parseWktGeometry('POINT(1 2) x')).toThrow(/text follows the geometry/)
+  })
+})
+
+describe('formula-like text', () => {
+  test('is written with a leading apostrophe, so a spreadsheet shows it as text, and read back as it was', () => {
+    const names = ['=HYPERLINK("http://x","点我")', '+86 电话', '-3 号地', '@备注', '普通名称']
+    const cells = names.map((name) => csvField(name))
+    expect(cells.slice(0, 4).every((cell) => cell.replace(/^"/, '').startsWith("'"))).toBe(true)
+    expect(cells[4]).toBe('普通名称')
+    expect(csvField(-3)).toBe('-3')
+    const text = `地块编码,地块名称,WKT\r\n${names.map((_, i) => `A-${i},${cells[i]},"POLYGON((120.5 36.4,120.501 36.4,120.501 36.401,120.5 36.4))"`).join('\r\n')}\r\n`
+    const layer = readCsv(encode(text), options)
+    expect(layer.features.map((f) => f.properties['地块名称'])).toEqual(names)
   })
 })

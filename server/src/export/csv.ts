@@ -12,10 +12,16 @@ export const WKT_HEADER = 'WKT'
 // 9 decimals of a degree: about 0.1 mm, as the GeoJSON export.
 export const CSV_SELECT = `${EXPORT_SELECT}, ST_AsText(p.geom, 9) AS geometry`
 
+// Spreadsheets run a cell that starts with one of these as a formula (CSV
+// injection, OWASP): such text gets a leading apostrophe, which Excel hides
+// and our importer takes off again (import/csv.ts).
+export const FORMULA_START = /^[=+\-@\t\r]/
+
 /** One field, quoted when it holds a comma, a quote or a line break (RFC 4180 §2). */
 export function csvField(value: Cell): string {
   if (value === null) return ''
-  const text = String(value)
+  const raw = String(value)
+  const text = typeof value === 'string' && FORMULA_START.test(raw) ? `'${raw}` : raw
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 

@@ -3,6 +3,7 @@
 // WKT (or geometry, 几何 …). Text is UTF-8 with or without a byte-order
 // mark; a file that is not valid UTF-8 is read as GBK, which Excel on a
 // Chinese Windows writes. Cells are text; empty cells are null.
+import { FORMULA_START } from '../export/csv.ts'
 import { AppError, quote } from '../errors/app-error.ts'
 import { knownCrs, type SourceCrs } from './crs-detect.ts'
 import { decodeText, guessText, readCodePage, utf8ErrorAt } from './encoding.ts'
@@ -185,6 +186,12 @@ function uniqueNames(names: readonly string[]): string[] {
   })
 }
 
+/** A cell's text; the apostrophe the CSV export puts before formula-like text is taken off. */
+function cellValue(cell: string | undefined): string | null {
+  if (cell === undefined || cell === '') return null
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell
+}
+
 function readRows(records: readonly CsvRecord[], names: readonly string[], wkt: number) {
   const features: SourceFeature[] = []
   const problems: FeatureProblem[] = []
@@ -192,9 +199,7 @@ function readRows(records: readonly CsvRecord[], names: readonly string[], wkt: 
   records.forEach((record, index) => {
     const properties: Record<string, unknown> = {}
     names.forEach((name, i) => {
-      if (i !== wkt)
-        properties[name] =
-          record.cells[i] === undefined || record.cells[i] === '' ? null : record.cells[i]
+      if (i !== wkt) properties[name] = cellValue(record.cells[i])
     })
     const feature: SourceFeature = { index, geometry: null, properties }
     const report = (code: FeatureProblem['code'], en: string, zh: string) =>
