@@ -29,6 +29,6 @@ export async function ensureClientBuilt(distDir: string): Promise<void> {
 
   const started = Date.now()
   const { build } = await import('vite')
-  await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn' })
+  await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'error' })
   log.info('client built', { dir: distDir, ms: Date.now() - started })
 }

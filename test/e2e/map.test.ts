@@ -92,7 +92,7 @@ async function moveTo(page: Page, zoom: number, lon: number, lat: number): Promi
   await mapReady(page)
 }
 
-/** Browser console errors, less the 401s that a signed-out page and a wrong password are meant to get. */
+/** Browser console errors, less the 401 that a wrong password is meant to get. */
 function isExpected(message: ConsoleMessage): boolean {
   return message.location().url.endsWith('/api/session') && message.text().includes('401')
 }

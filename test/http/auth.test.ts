@@ -31,7 +31,10 @@ describe.each(backends())('accounts on the %s database', (backend) => {
     expect((await client.delete('/api/session')).status).toBe(204)
     const after = new (client.constructor as any)(app.url)
     after.cookie = `jiyuan_session=${token}`
-    expect((await after.get('/api/session')).status).toBe(401)
+    const ended = await after.get('/api/session')
+    expect(ended.status).toBe(200)
+    expect(ended.body.user).toBeNull()
+    expect((await after.get('/api/parcels?limit=1')).status).toBe(401)
   })
 
   it('stores passwords only as scrypt hashes', async () => {

@@ -8,18 +8,13 @@ export interface SessionUser {
 }
 
 interface SessionBody {
-  user: SessionUser
+  user: SessionUser | null
 }
 
-/** The signed-in user, or null when there is no session (401). */
+/** The signed-in user, or null when there is no session. */
 export async function getSession(): Promise<SessionUser | null> {
-  try {
-    const body = await request<SessionBody>('/api/session')
-    return body.user
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null
-    throw error
-  }
+  const body = await request<SessionBody>('/api/session')
+  return body.user
 }
 
 export async function signIn(username: string, password: string): Promise<SessionUser> {

@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error.ts'
 import type { AppContext } from '../http/context.ts'
 import { log } from '../log.ts'
 import { createSession, endSession, newToken, tokenHash, toUser } from './credentials.ts'
-import { readCookie, requireAction, requireUser, SESSION_COOKIE } from './middleware.ts'
+import { readCookie, requireAction, SESSION_COOKIE } from './middleware.ts'
 import { DUMMY_HASH, verifyPassword } from './password.ts'
 import { loginRetryAfter, recordLoginAttempt } from './rate-limit.ts'
 import { createUser, parseNewUser, publicUser } from './users.ts'
@@ -45,8 +45,10 @@ export function authRoutes(ctx: AppContext): Router {
     res.status(201).json({ user: publicUser(toUser(row)) })
   })
 
+  // Who is signed in: a page asks this before it knows, so "nobody" is an
+  // answer (user null), not an error.
   router.get('/api/session', (req, res) => {
-    res.json({ user: publicUser(requireUser(req)), via: req.authVia })
+    res.json(req.user ? { user: publicUser(req.user), via: req.authVia } : { user: null })
   })
 
   router.delete('/api/session', async (req: Request, res: Response) => {

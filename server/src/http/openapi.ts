@@ -79,7 +79,7 @@ export const OPENAPI = {
           '429': error('too many failed attempts; see Retry-After'),
         },
       },
-      get: { summary: 'Who is signed in', responses: { '200': { description: 'the user', ...json({ type: 'object', properties: { user: ref('User') } }) }, ...STANDARD_ERRORS } },
+      get: { summary: 'Who is signed in (user null when nobody is)', security: [], responses: { '200': { description: 'the user, or null', ...json({ type: 'object', properties: { user: { allOf: [ref('User')], nullable: true } } }) } } },
       delete: { summary: 'Sign out', responses: { '204': { description: 'signed out' } } },
     },
     '/api/tokens': {
