@@ -3,6 +3,7 @@ import path from 'node:path'
 import express, { type Express } from 'express'
 import { authenticate, sameOrigin } from './auth/middleware.ts'
 import { authRoutes } from './auth/routes.ts'
+import { checkRoutes } from './checks/routes.ts'
 import { AppError } from './errors/app-error.ts'
 import { errorMiddleware } from './errors/middleware.ts'
 import { exportRoutes } from './export/routes.ts'
@@ -35,6 +36,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(placeRoutes(ctx))
   app.use(parcelRoutes(ctx))
   app.use(layerRoutes(ctx))
+  app.use(checkRoutes(ctx))
   app.use(importRoutes(ctx, ctx.config.importLimits))
   app.use(exportRoutes(ctx))
   app.all('/api/{*rest}', (req) => {

@@ -27,14 +27,17 @@ export type Action =
   | 'import.read'
   | 'user.manage'
   | 'token.manage'
+  | 'check.run'
+  | 'check.manage'
 
 const GRANTS: Record<Role, readonly Action[]> = {
   admin: [
     'parcel.read', 'parcel.write', 'layer.read', 'layer.manage', 'occupation.write', 'import.read',
-    'user.manage', 'token.manage',
+    'user.manage', 'token.manage', 'check.run', 'check.manage',
   ],
-  analyst: ['parcel.read', 'layer.read', 'layer.manage', 'occupation.write', 'import.read', 'token.manage'],
-  town_editor: ['parcel.read', 'parcel.write', 'layer.read', 'occupation.write', 'import.read', 'token.manage'],
+  analyst: ['parcel.read', 'layer.read', 'layer.manage', 'occupation.write', 'import.read', 'token.manage', 'check.run'],
+  // check.run for its own town only: server/src/checks/request.ts holds it to townScope
+  town_editor: ['parcel.read', 'parcel.write', 'layer.read', 'occupation.write', 'import.read', 'token.manage', 'check.run'],
   viewer: ['parcel.read', 'layer.read', 'token.manage'],
 }
 

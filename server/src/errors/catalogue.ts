@@ -294,6 +294,18 @@ export const ERRORS = {
     zh: '{file} 有 {count} 个要素，超过上限 {limit}',
     en: '{file} holds {count} features, more than the limit of {limit}',
   },
+
+  // Checks
+  invalid_check: {
+    status: 422,
+    zh: '检查请求字段 {field} 的值 {value} 无效：{reason}',
+    en: 'Check request field {field} has an invalid value {value}: {reason}',
+  },
+  duplicate_check_rule: {
+    status: 409,
+    zh: '已有同一组合的检查规则：{key}',
+    en: 'A check rule for this combination exists already: {key}',
+  },
 } satisfies Record<string, ErrorEntry>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express'
 import { CATEGORY_CODES } from '../domain/categories.ts'
 import { PROBLEMS, STATUSES } from '../domain/workflow.ts'
 import { ERRORS } from '../errors/catalogue.ts'
+import { checkPaths } from '../checks/openapi.ts'
 import { exportPaths } from '../export/openapi.ts'
 
 /** Parameters and bodies used by several operations. */
@@ -222,6 +223,7 @@ export const OPENAPI = {
       },
     },
     ...exportPaths(EXPORT_FILTERS.map(param), STANDARD_ERRORS),
+    ...checkPaths(STANDARD_ERRORS),
     '/api/parcels/{id}/history': {
       get: {
         summary: 'Every version: who, when, what changed, before and after',

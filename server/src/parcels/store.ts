@@ -1,4 +1,5 @@
 import { townScope, type User } from '../auth/roles.ts'
+import { recheckParcel } from '../checks/recheck.ts'
 import type { Db, Queryable } from '../db/db.ts'
 import { AppError, quote } from '../errors/app-error.ts'
 import { PARCEL_COLUMNS, type ParcelRow } from './feature.ts'
@@ -94,7 +95,7 @@ export async function createParcel(
   geometry: ParcelGeometry,
 ): Promise<ParcelRow> {
   assertTownInScope(user, props.town)
-  return db.transaction(async (tx) => {
+  const row = await db.transaction(async (tx) => {
     await assertPlaces(tx, props.town, props.village)
     await assertCodeFree(tx, props.code, null)
     await assertValid(tx, geometry)
@@ -108,6 +109,9 @@ export async function createParcel(
     ))
     return (await selectParcel(tx, rows[0]!.id))!
   })
+  // After the commit, so a failing check cannot undo the save; it only logs.
+  await recheckParcel(db, user, row.id)
+  return row
 }
 
 /**
@@ -146,7 +150,7 @@ export async function updateParcel(
   ifMatch: string | undefined,
   change: ParcelChange,
 ): Promise<ParcelRow> {
-  return db.transaction(async (tx) => {
+  const saved = await db.transaction(async (tx) => {
     const row = await readParcel(tx, user, id, true)
     if (row.deleted_at) throw new AppError('parcel_deleted', { parcel: row.code })
     assertVersion(row, ifMatch)
@@ -167,6 +171,8 @@ export async function updateParcel(
     ))
     return (await selectParcel(tx, id))!
   })
+  await recheckParcel(db, user, id)
+  return saved
 }
 
 function currentProperties(row: ParcelRow): ParcelProperties {

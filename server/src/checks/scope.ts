@@ -1,0 +1,83 @@
+import type { Queryable } from '../db/db.ts'
+
+/** What a run looks at: the district, a town, a village, or listed parcels. */
+export type Scope =
+  | { type: 'district' }
+  | { type: 'town'; town: string }
+  | { type: 'village'; village: string }
+  | { type: 'parcels'; ids: number[] }
+
+/** The scope as the $n values the check SQL takes: town, village, parcel ids (NULL: not restricted). */
+export function scopeValues(scope: Scope): [string | null, string | null, number[] | null] {
+  return [
+    scope.type === 'town' ? scope.town : null,
+    scope.type === 'village' ? scope.village : null,
+    scope.type === 'parcels' ? scope.ids : null,
+  ]
+}
+
+/** A run row's scope columns as a Scope. */
+export function scopeOf(row: { scope: string; town: string | null; village: string | null; parcel_ids: number[] | null }): Scope {
+  switch (row.scope) {
+    case 'town':
+      return { type: 'town', town: row.town! }
+    case 'village':
+      return { type: 'village', village: row.village! }
+    case 'parcels':
+      return { type: 'parcels', ids: row.parcel_ids ?? [] }
+    default:
+      return { type: 'district' }
+  }
+}
+
+const SCOPE_WHERE = `p.deleted_at IS NULL
+  AND ($1::text IS NULL OR p.town = $1)
+  AND ($2::text IS NULL OR p.village = $2)
+  AND ($3::int[] IS NULL OR p.id = ANY ($3::int[]))`
+
+/**
+ * The live parcels of a scope, ordered by village so that each batch is a
+ * compact piece of ground (zone pieces and villages repeat within a batch).
+ */
+export async function scopeParcels(db: Queryable, scope: Scope): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT p.id FROM parcels p WHERE ${SCOPE_WHERE} ORDER BY p.village NULLS LAST, p.id`,
+    scopeValues(scope),
+  )
+  return rows.map((r) => r.id)
+}
+
+/** The intended uses met among the scope's parcels (NULL included), for the rule matrix. */
+export async function scopeUses(db: Queryable, scope: Scope): Promise<(string | null)[]> {
+  const { rows } = await db.query<{ use: string | null }>(
+    `SELECT DISTINCT p.intended_use AS use FROM parcels p WHERE ${SCOPE_WHERE}`,
+    scopeValues(scope),
+  )
+  return [...new Set([null, ...rows.map((r) => r.use)])]
+}
+
+/** The occupation kinds a run can meet, for the rule matrix. */
+export async function scopeOccupationKinds(db: Queryable, scope: Scope): Promise<string[]> {
+  const { rows } = scope.type === 'parcels'
+    ? await db.query<{ kind: string }>(
+        `SELECT DISTINCT o.kind FROM parcels p JOIN occupations o ON o.geom && p.geom
+         WHERE p.id = ANY ($1::int[]) AND o.deleted_at IS NULL`,
+        [scope.ids],
+      )
+    : await db.query<{ kind: string }>('SELECT DISTINCT kind FROM occupations WHERE deleted_at IS NULL')
+  return rows.map((r) => r.kind)
+}
+
+/** How many live occupations a run looks at, located by their point on surface. */
+export async function scopeOccupationCount(db: Queryable, scope: Scope): Promise<number> {
+  if (scope.type === 'parcels') return 0
+  const [town, village] = scopeValues(scope)
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM occupations o
+     WHERE o.deleted_at IS NULL AND (($1::text IS NULL AND $2::text IS NULL) OR EXISTS (
+       SELECT 1 FROM villages v WHERE ST_Intersects(v.geom, ST_PointOnSurface(o.geom))
+         AND ($1::text IS NULL OR v.town = $1) AND ($2::text IS NULL OR v.code = $2)))`,
+    [town, village],
+  )
+  return rows[0]?.n ?? 0
+}

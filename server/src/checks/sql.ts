@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { ROOT } from '../config.ts'
+import type { Db, Queryable } from '../db/db.ts'
+
+const DIR = path.join(import.meta.dirname, 'sql')
+const cache = new Map<string, string>()
+
+/** The text of server/src/checks/sql/<name>.sql, read once. */
+export function sql(name: string): string {
+  let text = cache.get(name)
+  if (text === undefined) {
+    text = readFileSync(path.join(DIR, `${name}.sql`), 'utf8')
+    cache.set(name, text)
+  }
+  return text
+}
+
+/**
+ * What a run records as its code: the package version and a digest of the
+ * check SQL, so two runs with the same version but different queries differ.
+ */
+export const CODE_VERSION = (() => {
+  const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
+  const hash = createHash('sha256')
+  for (const file of readdirSync(DIR).sort()) hash.update(file).update(readFileSync(path.join(DIR, file)))
+  return `${version}+sql.${hash.digest('hex').slice(0, 10)}`
+})()
+
+/**
+ * Runs a check statement, each of which answers at least one row. An empty
+ * answer means the database dropped the statement without reporting an
+ * error, as the embedded PostGIS does when GEOS fails inside it; that must
+ * fail the run rather than pass for "nothing found". JIT compilation is
+ * turned off for the statement: its cost estimates are high enough to
+ * trigger LLVM, which costs more than the statement saves. Each statement
+ * first yields to the event loop: the embedded database runs on this thread,
+ * and without a pause a long run would keep every request waiting until it ends.
+ */
+export async function runStatement<R>(db: Db | Queryable, name: string, values: unknown[]): Promise<R[]> {
+  await new Promise((resolve) => setImmediate(resolve))
+  const run = async (q: Queryable) => {
+    await q.query(`SELECT set_config('jit', 'off', true)`)
+    return (await q.query<R>(sql(name), values)).rows
+  }
+  const rows = 'transaction' in db ? await db.transaction(run) : await run(db)
+  if (rows.length === 0) {
+    throw new Error(`${name}.sql gave no answer: the database dropped the statement without an error (GEOS failure?)`)
+  }
+  return rows
+}
+
+/**
+ * A Db whose every statement goes to one open transaction `tx`: a small run
+ * does all its work there, so its findings appear at once or not at all.
+ * A nested transaction() joins the open one.
+ */
+export function pin(tx: Queryable, driver: Db['driver']): Db {
+  return {
+    driver,
+    query: (text, values) => tx.query(text, values),
+    exec: (text) => tx.exec(text),
+    transaction: (work) => work(tx),
+    close: async () => undefined,
+  }
+}
