@@ -11,8 +11,10 @@ import type { AppContext } from './http/context.ts'
 import { importRoutes } from './import/routes.ts'
 import { layerRoutes } from './layers/routes.ts'
 import { openApiRoute } from './http/openapi.ts'
+import { ogcRoutes } from './ogc/routes.ts'
 import { parcelRoutes } from './parcels/routes.ts'
 import { placeRoutes } from './places/routes.ts'
+import { reportRoutes } from './reports/routes.ts'
 
 // Large enough for a parcel of 100,000 vertices; a 10 MB property is refused.
 export const JSON_LIMIT = '8mb'
@@ -39,6 +41,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(checkRoutes(ctx))
   app.use(importRoutes(ctx, ctx.config.importLimits))
   app.use(exportRoutes(ctx))
+  app.use(reportRoutes(ctx))
+  app.use(ogcRoutes(ctx))
   app.all('/api/{*rest}', (req) => {
     throw new AppError('route_not_found', { method: req.method, path: req.path })
   })

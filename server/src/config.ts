@@ -15,6 +15,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   sessionHours: number
   importLimits: ImportLimits
+  /** The public address of the app (behind a proxy), for the notice's QR code; unset: the request's host. */
+  publicUrl: string | undefined
 }
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -30,6 +32,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientDir: path.join(ROOT, 'client/dist'),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     sessionHours: 12,
+    publicUrl: env.JIYUAN_PUBLIC_URL || undefined,
     importLimits: {
       maxUploadBytes: sizeSetting(env, 'JIYUAN_IMPORT_MAX_BYTES', DEFAULT_LIMITS.maxUploadBytes),
       maxZipEntries: sizeSetting(env, 'JIYUAN_IMPORT_MAX_ZIP_ENTRIES', DEFAULT_LIMITS.maxZipEntries),

@@ -47,27 +47,6 @@ export async function scopeParcels(db: Queryable, scope: Scope): Promise<number[
   return rows.map((r) => r.id)
 }
 
-/** The intended uses met among the scope's parcels (NULL included), for the rule matrix. */
-export async function scopeUses(db: Queryable, scope: Scope): Promise<(string | null)[]> {
-  const { rows } = await db.query<{ use: string | null }>(
-    `SELECT DISTINCT p.intended_use AS use FROM parcels p WHERE ${SCOPE_WHERE}`,
-    scopeValues(scope),
-  )
-  return [...new Set([null, ...rows.map((r) => r.use)])]
-}
-
-/** The occupation kinds a run can meet, for the rule matrix. */
-export async function scopeOccupationKinds(db: Queryable, scope: Scope): Promise<string[]> {
-  const { rows } = scope.type === 'parcels'
-    ? await db.query<{ kind: string }>(
-        `SELECT DISTINCT o.kind FROM parcels p JOIN occupations o ON o.geom && p.geom
-         WHERE p.id = ANY ($1::int[]) AND o.deleted_at IS NULL`,
-        [scope.ids],
-      )
-    : await db.query<{ kind: string }>('SELECT DISTINCT kind FROM occupations WHERE deleted_at IS NULL')
-  return rows.map((r) => r.kind)
-}
-
 /** How many live occupations a run looks at, located by their point on surface. */
 export async function scopeOccupationCount(db: Queryable, scope: Scope): Promise<number> {
   if (scope.type === 'parcels') return 0

@@ -306,6 +306,40 @@ export const ERRORS = {
     zh: '已有同一组合的检查规则：{key}',
     en: 'A check rule for this combination exists already: {key}',
   },
+
+  // OGC
+  ogc_unsupported_crs: {
+    status: 400,
+    zh: '参数 {field} 的坐标参考系 {value} 不受支持，可用：{allowed}',
+    en: 'Parameter {field} names a CRS that is not offered, {value}; offered: {allowed}',
+  },
+  ogc_unknown_parameter: {
+    status: 400,
+    zh: '未知的查询参数 {name}，可用：{allowed}',
+    en: 'Unknown query parameter {name}; known: {allowed}',
+  },
+  ogc_read_only: {
+    status: 405,
+    zh: '要素集 {collection} 只读，只有 parcels 可以写入',
+    en: 'Collection {collection} is read-only; only parcels can be written',
+  },
+  invalid_tile: {
+    status: 400,
+    zh: '瓦片 {z}/{x}/{y} 不存在：{reason}',
+    en: 'There is no tile {z}/{x}/{y}: {reason}',
+  },
+
+  // Reports
+  invalid_report_request: {
+    status: 422,
+    zh: '报表请求字段 {field} 的值 {value} 无效：{reason}',
+    en: 'Report request field {field} has an invalid value {value}: {reason}',
+  },
+  too_many_dossiers: {
+    status: 422,
+    zh: '村 {village} 的地块超过 {limit} 宗，无法一次打包全部核查报告',
+    en: 'Village {village} has more than {limit} parcels: too many dossiers for one download',
+  },
 } satisfies Record<string, ErrorEntry>
 
 export type ErrorCode = keyof typeof ERRORS

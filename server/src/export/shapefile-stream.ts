@@ -13,7 +13,7 @@ import { mkdtemp, open, rm, writeFile, type FileHandle } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Response } from 'express'
-import { Zip, ZipDeflate } from 'fflate'
+import { Zip, ZipDeflate, ZipPassThrough } from 'fflate'
 import type { Queryable } from '../db/db.ts'
 import { ESRI_WKT } from '../geo/crs.ts'
 import type { Where } from '../parcels/list.ts'
@@ -54,9 +54,14 @@ export interface ShapefileExport {
   exportedAt: Date
 }
 
-interface Member {
+export interface Member {
   name: string
-  path: string
+  /** a file to read the member from … */
+  path?: string
+  /** … or the member's bytes as they are produced, e.g. one report PDF at a time */
+  read?: () => AsyncIterable<Uint8Array>
+  /** store without deflating: for members that are compressed already (PDF) */
+  stored?: boolean
 }
 
 interface Parts {
@@ -233,11 +238,12 @@ export async function zipMembers(
     if (failure) throw failure
   }
   for (const member of members) {
-    const entry = new ZipDeflate(member.name, { level: 6 })
+    const entry = member.stored ? new ZipPassThrough(member.name) : new ZipDeflate(member.name, { level: 6 })
     entry.mtime = mtime
     zip.add(entry)
-    for await (const chunk of createReadStream(member.path, { highWaterMark: READ_CHUNK_BYTES })) {
-      entry.push(chunk as Buffer)
+    const source = member.read?.() ?? createReadStream(member.path!, { highWaterMark: READ_CHUNK_BYTES })
+    for await (const chunk of source) {
+      entry.push(chunk as Uint8Array)
       await flush()
     }
     entry.push(new Uint8Array(0), true)

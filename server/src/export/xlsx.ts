@@ -4,12 +4,15 @@
 // for everything (parcel count, 亩, m²). Rows are committed page by page,
 // so the ledger of a whole district never sits in memory; the totals do,
 // one entry per village.
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import type { Response } from 'express'
 import type { Queryable } from '../db/db.ts'
 import type { Where } from '../parcels/list.ts'
 import { EXPORT_COLUMNS, type Cell } from './columns.ts'
 import { abandon, logExport, ResponseSink, sendAttachment, type ExportSummary } from './respond.ts'
+
+/** exceljs takes half a second to load: loaded with the first ledger, not at start-up. */
+export const loadExcel = () => import('exceljs')
 import { EXPORT_SELECT, readPages, type ExportRow } from './rows.ts'
 
 export const LEDGER_SHEET = '台账'
@@ -28,7 +31,7 @@ const CHINA_OFFSET_MS = 8 * 3600 * 1000
  * formula results (t="str"), which GDAL does not take for text: it then
  * misses the header row.
  */
-function inline(value: Cell | Date): ExcelJS.CellValue {
+export function inline(value: Cell | Date): ExcelJS.CellValue {
   return typeof value === 'string' ? { richText: [{ text: value }] } : value
 }
 
@@ -98,7 +101,8 @@ export async function sendXlsx(
   sendAttachment(res, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName)
   const sink = new ResponseSink(res)
   try {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    const { default: excel } = await loadExcel()
+    const workbook = new excel.stream.xlsx.WorkbookWriter({
       stream: res,
       useStyles: true,
       useSharedStrings: false,
@@ -157,7 +161,7 @@ async function sheetDrained(sheet: ExcelJS.Worksheet, sink: ResponseSink): Promi
 }
 
 /** A sheet with a styled, frozen header row. */
-function addSheet(
+export function addSheet(
   workbook: ExcelJS.stream.xlsx.WorkbookWriter,
   name: string,
   headers: readonly string[],

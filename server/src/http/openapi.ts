@@ -4,6 +4,8 @@ import { PROBLEMS, STATUSES } from '../domain/workflow.ts'
 import { ERRORS } from '../errors/catalogue.ts'
 import { checkPaths } from '../checks/openapi.ts'
 import { exportPaths } from '../export/openapi.ts'
+import { reportPaths } from '../reports/openapi.ts'
+import { ogcPaths } from '../ogc/openapi.ts'
 
 /** Parameters and bodies used by several operations. */
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
@@ -224,6 +226,8 @@ export const OPENAPI = {
     },
     ...exportPaths(EXPORT_FILTERS.map(param), STANDARD_ERRORS),
     ...checkPaths(STANDARD_ERRORS),
+    ...reportPaths(STANDARD_ERRORS),
+    ...ogcPaths(STANDARD_ERRORS),
     '/api/parcels/{id}/history': {
       get: {
         summary: 'Every version: who, when, what changed, before and after',

@@ -8,7 +8,7 @@ SELECT f.id, f.run_id, f.kind, f.code, f.severity,
        f.occupation_id, o.code AS occupation_code, f.layer_id, l.name AS layer_name, f.layer_version,
        f.zone_id, z.code AS zone_code, f.zone_class, f.town, f.village, f.area_m2, f.ratio, f.rule_id,
        f.message_zh, f.message_en,
-       CASE WHEN $8::boolean THEN ST_AsGeoJSON(f.geom, 8) END AS geometry,
+       CASE WHEN $8::boolean THEN ST_AsGeoJSON(f.geom, 8, 0) END AS geometry,
        count(*) OVER ()::int AS matched
 FROM check_findings f
 LEFT JOIN parcels p ON p.id = f.parcel_id
