@@ -14,7 +14,11 @@ import { TEST_USERS } from './fixtures.ts'
 const MIGRATIONS = path.join(ROOT, 'server/src/db/migrations')
 const SAMPLES = path.resolve(process.env.JIYUAN_SAMPLES_DIR ?? path.join(ROOT, 'data-samples'))
 const CACHE = path.join(ROOT, 'node_modules/.cache/jiyuan-test')
-export const PG_TEMPLATE = 'jiyuan_test_template'
+/**
+ * The PostGIS-server template, one per checkout: two checkouts testing against
+ * one server at once must not drop each other's template.
+ */
+export const PG_TEMPLATE = `jiyuan_test_template_${createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}`
 
 /**
  * A digest of everything a test database is built from: the migrations, the
