@@ -192,12 +192,28 @@ export interface MappingResult {
 /** An explicit mapping: a column to a property, or null to keep it in `extra`. */
 export type ExplicitMapping = Record<string, ParcelField | null>
 
+// The features of one file share their columns: the plan is made once per
+// set of columns, not once per feature (100,000 times for a district).
+const PLAN_CACHE_SIZE = 64
+const planCache = new Map<string, PlannedColumn[]>()
+
+function cachedPlan(columns: string[], explicit: ExplicitMapping): PlannedColumn[] {
+  const key = JSON.stringify([columns, explicit])
+  let plan = planCache.get(key)
+  if (!plan) {
+    if (planCache.size >= PLAN_CACHE_SIZE) planCache.clear()
+    plan = planColumns(columns, explicit)
+    planCache.set(key, plan)
+  }
+  return plan
+}
+
 export function mapParcelAttributes(
   properties: Record<string, unknown>,
   explicit: ExplicitMapping = {},
   context: MappingContext = {},
 ): MappingResult {
-  const plan = planColumns(Object.keys(properties), explicit)
+  const plan = cachedPlan(Object.keys(properties), explicit)
   const result: MappingResult = { parcel: {}, extra: {}, used: {}, unmatched: [] }
   const attributes: Record<string, unknown> = {}
   // town first: resolving a village needs its town
@@ -386,6 +402,18 @@ const AUTO_INDEX: ReadonlyMap<string, AutoColumn> = new Map(
  * names it could be the start of mean the same property.
  */
 export function autoColumn(column: string): AutoColumn | undefined {
+  if (autoCache.has(column)) return autoCache.get(column)
+  if (autoCache.size >= AUTO_CACHE_SIZE) autoCache.clear()
+  const auto = findAutoColumn(column)
+  autoCache.set(column, auto)
+  return auto
+}
+
+// Column names repeat in every feature of a file: each is looked up once.
+const AUTO_CACHE_SIZE = 1024
+const autoCache = new Map<string, AutoColumn | undefined>()
+
+function findAutoColumn(column: string): AutoColumn | undefined {
   const name = normalise(column).replace(/\uFFFD+$/, '')
   const exact = AUTO_INDEX.get(name)
   if (exact) return exact
@@ -525,14 +553,20 @@ const CATEGORY_WORDS: ReadonlyArray<readonly [string, CategoryCode]> = [
   ['撂荒地', 'intensive_use'],
 ]
 
+const CATEGORY_INDEX: ReadonlyMap<string, CategoryCode> = new Map(
+  [...CATEGORY_WORDS].reverse().map(([word, code]) => [normalise(word), code]),
+)
+
 export function categoryOf(text: string): CategoryCode | undefined {
-  const key = normalise(text)
-  return CATEGORY_WORDS.find(([word]) => normalise(word) === key)?.[1]
+  return CATEGORY_INDEX.get(normalise(text))
 }
 
+const STATUS_INDEX: ReadonlyMap<string, Status> = new Map(
+  STATUSES.flatMap((s) => [[normalise(STATUS_NAMES[s].zh), s] as const, [s, s] as const]),
+)
+
 export function statusOf(text: string): Status | undefined {
-  const key = normalise(text)
-  return STATUSES.find((s) => s === key || normalise(STATUS_NAMES[s].zh) === key)
+  return STATUS_INDEX.get(normalise(text))
 }
 
 const PROBLEM_SHORT: Readonly<Record<string, Problem>> = {
@@ -543,6 +577,10 @@ const PROBLEM_SHORT: Readonly<Record<string, Problem>> = {
   破坏环境: 'environment',
 }
 
+const PROBLEM_INDEX: ReadonlyMap<string, Problem> = new Map(
+  PROBLEMS.flatMap((code) => [[normalise(PROBLEM_NAMES[code].zh), code] as const, [code, code] as const]),
+)
+
 /**
  * "侵占集体资产资源；合同签订不规范" → ['contract', 'encroachment'];
  * undefined if any part is unknown.
@@ -552,11 +590,7 @@ export function problemsOf(text: string): Problem[] | undefined {
     .split(/[,，;；、/|]+/)
     .map(normalise)
     .filter(Boolean)
-  const codes = parts.map(
-    (p) =>
-      PROBLEMS.find((code) => code === p || normalise(PROBLEM_NAMES[code].zh) === p) ??
-      PROBLEM_SHORT[p],
-  )
+  const codes = parts.map((p) => PROBLEM_INDEX.get(p) ?? PROBLEM_SHORT[p])
   if (codes.length === 0 || codes.some((c) => c === undefined)) return undefined
   return [...new Set(codes as Problem[])].sort()
 }

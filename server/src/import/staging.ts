@@ -1,11 +1,13 @@
+import type { Geometry } from 'geojson'
 import type { Queryable } from '../db/db.ts'
+import { toHexEwkb } from '../geo/wkb.ts'
 import type { FeatureProblem } from './types.ts'
 
 /** A feature ready to store: its index in the file, its code, properties and geometry (EPSG:4490). */
 export interface Candidate<P extends { code: string }> {
   index: number
   properties: P
-  geometry: unknown
+  geometry: Geometry
 }
 
 export interface StoreOptions {
@@ -55,19 +57,21 @@ export async function stage<P extends { code: string }>(
        existing_town text
      ) ON COMMIT DROP`,
   )
-  const geometry = `ST_SetSRID(ST_GeomFromGeoJSON(f -> 'g'), 4490)`
+  // geometry as hex EWKB (EPSG:4490), parsed by PostGIS far faster than GeoJSON
+  const geometry = `g.hex::geometry`
   for (let start = 0; start < candidates.length; start += CHUNK) {
-    const chunk = candidates.slice(start, start + CHUNK).map((c) => ({
-      i: c.index,
-      c: c.properties.code,
-      p: c.properties,
-      g: c.geometry,
-    }))
+    const chunk = candidates.slice(start, start + CHUNK)
+    // two plain parameters: an array literal of 5,000 escaped strings
+    // costs the driver and the server far more than these take
     await tx.query(
       `INSERT INTO import_rows (idx, code, props, geom)
-       SELECT (f ->> 'i')::int, f ->> 'c', f -> 'p', ${type === 'MultiPolygon' ? `ST_ForcePolygonCCW(ST_Multi(${geometry}))` : geometry}
-       FROM jsonb_array_elements($1::jsonb) AS f`,
-      [JSON.stringify(chunk)],
+       SELECT (f.v ->> 0)::int, f.v ->> 1, f.v -> 2, ${type === 'MultiPolygon' ? `ST_ForcePolygonCCW(ST_Multi(${geometry}))` : geometry}
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS f (v, n)
+       JOIN unnest(string_to_array($2::text, ',')) WITH ORDINALITY AS g (hex, n) USING (n)`,
+      [
+        JSON.stringify(chunk.map((c) => [c.index, c.properties.code, c.properties])),
+        chunk.map((c) => toHexEwkb(c.geometry, 4490)).join(','),
+      ],
     )
   }
 }
