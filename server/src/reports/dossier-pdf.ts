@@ -3,6 +3,7 @@
 // EPSG:4549 metres, the latest findings, the history, contract fields and
 // the signature block (签字确认, 审查核准).
 import { KIND_NAMES, ZONE_CLASS_NAMES } from '../checks/kinds.ts'
+import { intendedUseName } from '../domain/uses.ts'
 import { m2ToMu } from '../geo/extent.ts'
 import type { DossierData } from './dossier-data.ts'
 import { buildFigure, drawFigurePdf, type Rect } from './figure.ts'
@@ -59,7 +60,7 @@ function identification(doc: Pdf, { parcel, townName, villageName }: DossierData
     ['状态', statusText(parcel.status)],
     ['位置', parcel.location ?? ''],
     ['问题', problemsText(parcel.problems)],
-    ['拟用途', parcel.intended_use ?? ''],
+    ['拟用途', intendedUseName(parcel.intended_use)],
     ['版本', `第 ${parcel.version} 版，${chinaTime(parcel.updated_at)}${parcel.updated_by ? `，${parcel.updated_by}` : ''}`],
   ])
 }
