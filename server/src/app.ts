@@ -15,6 +15,7 @@ import { ogcRoutes } from './ogc/routes.ts'
 import { parcelRoutes } from './parcels/routes.ts'
 import { placeRoutes } from './places/routes.ts'
 import { reportRoutes } from './reports/routes.ts'
+import { workflowRoutes } from './workflow/routes.ts'
 
 // Large enough for a parcel of 100,000 vertices; a 10 MB property is refused.
 export const JSON_LIMIT = '8mb'
@@ -42,6 +43,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(importRoutes(ctx, ctx.config.importLimits))
   app.use(exportRoutes(ctx))
   app.use(reportRoutes(ctx))
+  app.use(workflowRoutes(ctx))
   app.use(ogcRoutes(ctx))
   app.all('/api/{*rest}', (req) => {
     throw new AppError('route_not_found', { method: req.method, path: req.path })
