@@ -4,6 +4,7 @@ import express, { type Express } from 'express'
 import { authenticate, sameOrigin } from './auth/middleware.ts'
 import { authRoutes } from './auth/routes.ts'
 import { checkRoutes } from './checks/routes.ts'
+import { contractRoutes } from './contracts/routes.ts'
 import { AppError } from './errors/app-error.ts'
 import { errorMiddleware } from './errors/middleware.ts'
 import { exportRoutes } from './export/routes.ts'
@@ -44,6 +45,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(exportRoutes(ctx))
   app.use(reportRoutes(ctx))
   app.use(workflowRoutes(ctx))
+  app.use(contractRoutes(ctx))
   app.use(ogcRoutes(ctx))
   app.all('/api/{*rest}', (req) => {
     throw new AppError('route_not_found', { method: req.method, path: req.path })

@@ -4,6 +4,7 @@ import { CATEGORY_CODES } from '../domain/categories.ts'
 import { PROBLEMS, STATUSES } from '../domain/workflow.ts'
 import { ERRORS } from '../errors/catalogue.ts'
 import { checkPaths } from '../checks/openapi.ts'
+import { contractPaths } from '../contracts/openapi.ts'
 import { exportPaths } from '../export/openapi.ts'
 import { reportPaths } from '../reports/openapi.ts'
 import { ogcPaths } from '../ogc/openapi.ts'
@@ -231,6 +232,7 @@ export const OPENAPI = {
     ...reportPaths(STANDARD_ERRORS),
     ...ogcPaths(STANDARD_ERRORS),
     ...workflowPaths(STANDARD_ERRORS),
+    ...contractPaths(STANDARD_ERRORS),
     '/api/parcels/{id}/history': {
       get: {
         summary: 'Every version: who, when, what changed, before and after',
