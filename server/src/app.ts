@@ -16,6 +16,7 @@ import { ogcRoutes } from './ogc/routes.ts'
 import { parcelRoutes } from './parcels/routes.ts'
 import { placeRoutes } from './places/routes.ts'
 import { reportRoutes } from './reports/routes.ts'
+import { waiverRoutes } from './waivers/routes.ts'
 import { workflowRoutes } from './workflow/routes.ts'
 
 // Large enough for a parcel of 100,000 vertices; a 10 MB property is refused.
@@ -46,6 +47,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(reportRoutes(ctx))
   app.use(workflowRoutes(ctx))
   app.use(contractRoutes(ctx))
+  app.use(waiverRoutes(ctx))
   app.use(ogcRoutes(ctx))
   app.all('/api/{*rest}', (req) => {
     throw new AppError('route_not_found', { method: req.method, path: req.path })

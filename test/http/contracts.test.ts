@@ -21,7 +21,7 @@ describe.each(backends())('contracts and arrears on the %s database', (backend) 
   let village: string
   let first: any
   let second: any
-  const ids: Record<string, number> = {}
+  const ids = { a: 0, b: 0, c: 0, d: 0 }
 
   beforeAll(async () => {
     app = await startTestApp(backend)

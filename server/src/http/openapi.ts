@@ -8,6 +8,7 @@ import { contractPaths } from '../contracts/openapi.ts'
 import { exportPaths } from '../export/openapi.ts'
 import { reportPaths } from '../reports/openapi.ts'
 import { ogcPaths } from '../ogc/openapi.ts'
+import { waiverPaths } from '../waivers/openapi.ts'
 import { workflowPaths } from '../workflow/openapi.ts'
 
 /** Parameters and bodies used by several operations. */
@@ -233,6 +234,7 @@ export const OPENAPI = {
     ...ogcPaths(STANDARD_ERRORS),
     ...workflowPaths(STANDARD_ERRORS),
     ...contractPaths(STANDARD_ERRORS),
+    ...waiverPaths(STANDARD_ERRORS),
     '/api/parcels/{id}/history': {
       get: {
         summary: 'Every version: who, when, what changed, before and after',

@@ -4,7 +4,7 @@
 // the signature block (签字确认, 审查核准).
 import { KIND_NAMES, ZONE_CLASS_NAMES } from '../checks/kinds.ts'
 import { m2ToMu } from '../geo/extent.ts'
-import type { DossierData } from './dossier-data.ts'
+import type { DossierData, Finding } from './dossier-data.ts'
 import { buildFigure, drawFigurePdf, type Rect } from './figure.ts'
 import { SIDE_NAMES, SIDES, neighbourText } from './four-sides.ts'
 import {
@@ -147,9 +147,15 @@ function findings(doc: Pdf, { findings, basis }: DossierData): void {
     f.zone_class ? (ZONE_CLASS_NAMES[f.zone_class]?.zh ?? f.zone_class) : '',
     f.area_mu === null ? '' : fixed2(f.area_mu),
     f.ratio === null ? '' : (f.ratio * 100).toFixed(1),
-    SEVERITY_NAMES[f.severity] ?? f.severity,
-    [f.message, f.rule_id !== null ? basis.get(f.rule_id) : null].filter(Boolean).join('\n依据：'),
+    (SEVERITY_NAMES[f.severity] ?? f.severity) + (f.waiver ? '\n已豁免' : ''),
+    [f.message, f.rule_id !== null ? basis.get(f.rule_id) : null].filter(Boolean).join('\n依据：') + waiverText(f.waiver),
   ]))
+}
+
+/** A waived finding says by whose approval, under which number and when (豁免). */
+function waiverText(waiver: Finding['waiver']): string {
+  if (!waiver) return ''
+  return `\n豁免：批准文号 ${waiver.approval_number}，审批人 ${waiver.approver}，${chineseDate(waiver.approved_on)}；理由：${waiver.reason}`
 }
 
 function history(doc: Pdf, data: DossierData): void {
