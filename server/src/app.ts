@@ -8,6 +8,7 @@ import { contractRoutes } from './contracts/routes.ts'
 import { AppError } from './errors/app-error.ts'
 import { errorMiddleware } from './errors/middleware.ts'
 import { exportRoutes } from './export/routes.ts'
+import { historyRoutes } from './history/routes.ts'
 import type { AppContext } from './http/context.ts'
 import { importRoutes } from './import/routes.ts'
 import { layerRoutes } from './layers/routes.ts'
@@ -45,6 +46,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(importRoutes(ctx, ctx.config.importLimits))
   app.use(exportRoutes(ctx))
   app.use(reportRoutes(ctx))
+  app.use(historyRoutes(ctx))
   app.use(workflowRoutes(ctx))
   app.use(contractRoutes(ctx))
   app.use(waiverRoutes(ctx))

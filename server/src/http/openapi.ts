@@ -6,6 +6,7 @@ import { ERRORS } from '../errors/catalogue.ts'
 import { checkPaths } from '../checks/openapi.ts'
 import { contractPaths } from '../contracts/openapi.ts'
 import { exportPaths } from '../export/openapi.ts'
+import { historyPaths } from '../history/openapi.ts'
 import { reportPaths } from '../reports/openapi.ts'
 import { ogcPaths } from '../ogc/openapi.ts'
 import { waiverPaths } from '../waivers/openapi.ts'
@@ -232,6 +233,7 @@ export const OPENAPI = {
     ...checkPaths(STANDARD_ERRORS),
     ...reportPaths(STANDARD_ERRORS),
     ...ogcPaths(STANDARD_ERRORS),
+    ...historyPaths(STANDARD_ERRORS),
     ...workflowPaths(STANDARD_ERRORS),
     ...contractPaths(STANDARD_ERRORS),
     ...waiverPaths(STANDARD_ERRORS),
