@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import express, { type Express } from 'express'
+import { attachmentRoutes } from './attachments/routes.ts'
 import { authenticate, sameOrigin } from './auth/middleware.ts'
 import { authRoutes } from './auth/routes.ts'
 import { checkRoutes } from './checks/routes.ts'
@@ -50,6 +51,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(workflowRoutes(ctx))
   app.use(contractRoutes(ctx))
   app.use(waiverRoutes(ctx))
+  app.use(attachmentRoutes(ctx))
   app.use(ogcRoutes(ctx))
   app.all('/api/{*rest}', (req) => {
     throw new AppError('route_not_found', { method: req.method, path: req.path })

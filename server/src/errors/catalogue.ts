@@ -479,6 +479,11 @@ export const ERRORS = {
     zh: '附件 {file} 的内容不是 JPEG、PNG 或 PDF（开头为 {start}）',
     en: 'The content of attachment {file} is not JPEG, PNG or PDF (it starts with {start})',
   },
+  attachment_deleted: {
+    status: 410,
+    zh: '附件 #{attachment}（{file}）已删除',
+    en: 'Attachment #{attachment} ({file}) is deleted',
+  },
   attachment_name_mismatch: {
     status: 415,
     zh: '附件 {file} 的扩展名与内容不符：内容是 {detected}，应以 {extensions} 结尾',

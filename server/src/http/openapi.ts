@@ -1,5 +1,7 @@
 import type { RequestHandler } from 'express'
+import { attachmentPaths } from '../attachments/openapi.ts'
 import { ROLES } from '../auth/roles.ts'
+import { ATTACHMENT_MAX_BYTES } from '../config.ts'
 import { CATEGORY_CODES } from '../domain/categories.ts'
 import { PROBLEMS, STATUSES } from '../domain/workflow.ts'
 import { ERRORS } from '../errors/catalogue.ts'
@@ -237,6 +239,7 @@ export const OPENAPI = {
     ...workflowPaths(STANDARD_ERRORS),
     ...contractPaths(STANDARD_ERRORS),
     ...waiverPaths(STANDARD_ERRORS),
+    ...attachmentPaths(STANDARD_ERRORS, ATTACHMENT_MAX_BYTES),
     '/api/parcels/{id}/history': {
       get: {
         summary: 'Every version: who, when, what changed, before and after',
