@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backends } from '../helpers/backends.ts'
+import { pdfTextOf, withPdftotext } from '../helpers/pdf.ts'
 import { startTestApp, type Client, type TestApp } from '../helpers/app.ts'
 import { HUANXIU, newParcel, rowCount, villageSpot } from '../helpers/workflow.ts'
 
@@ -88,6 +89,15 @@ describe.each(backends())('contracts and arrears on the %s database', (backend) 
       [ids.d, 'T-CT-1', 5000, 5000, 0, null],
     ])
     expect(reply.body.totals).toEqual({ contracts: 4, in_arrears: 3, due_yuan: 94373.43, paid_yuan: 45000.5, arrears_yuan: 49372.93 })
+  })
+
+  withPdftotext("prints the contracts with what they owe today in the parcel's dossier", async () => {
+    const text = await pdfTextOf(viewer, `/api/parcels/${first.id}/report.pdf`)
+    const today = (await viewer.get(`/api/contracts/${ids.a}`)).body
+    expect(text).toContain('九、合同信息')
+    for (const cell of ['HX-2020-01', '王某', '2029-12-31', '12000.00', today.arrears_yuan.toFixed(2), '价格显失公平']) {
+      expect(text).toContain(cell)
+    }
   })
 
   it('leaves struck-out payments and deleted contracts out of the figures, and keeps both', async () => {

@@ -1,19 +1,8 @@
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backends } from '../helpers/backends.ts'
+import { pdfTextOf, withPdftotext } from '../helpers/pdf.ts'
 import { startTestApp, type Client, type TestApp } from '../helpers/app.ts'
 import { approverOf, HUANXIU, newParcel, rowCount, TIANHENG } from '../helpers/workflow.ts'
-
-function hasPdftotext(): boolean {
-  if (spawnSync('pdftotext', ['-v']).error === undefined) return true
-  if (process.env.CI === 'true') throw new Error('CI=true but pdftotext (Debian poppler-utils) is missing: the dossier must be read back')
-  console.warn('pdftotext (Debian poppler-utils) is not installed: the dossier check is skipped')
-  return false
-}
-const withPdftotext = hasPdftotext() ? it : it.skip
 
 const APPROVAL = { approval_number: '即自然资豁〔2025〕12号', approver: '区自然资源局 王局长', approved_on: '2025-05-20', reason: '历史遗留，经现场核实面积以确权登记为准' }
 
@@ -87,11 +76,7 @@ describe.each(backends())('waivers of findings on the %s database', (backend) =>
   })
 
   withPdftotext("prints the waiver in the dossier's findings table", async () => {
-    const response = await fetch(`${editor.url}/api/parcels/${parcel.id}/report.pdf`, { headers: { cookie: editor.cookie! } })
-    expect(response.status).toBe(200)
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'jiyuan-waiver-')), 'dossier.pdf')
-    writeFileSync(file, new Uint8Array(await response.arrayBuffer()))
-    const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, '')
+    const text = await pdfTextOf(editor, `/api/parcels/${parcel.id}/report.pdf`)
     expect(text).toContain('已豁免')
     expect(text).toContain(APPROVAL.approval_number)
     expect(text).toContain(APPROVAL.approver.replace(/\s+/g, ''))

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chinaToday } from '../../server/src/reports/working-days.ts'
 import { backends } from '../helpers/backends.ts'
+import { pdfTextOf, withPdftotext } from '../helpers/pdf.ts'
 import { startTestApp, type Client, type TestApp } from '../helpers/app.ts'
 import { approverOf, HUANXIU, newParcel, rowCount, TIANHENG, villageSpot } from '../helpers/workflow.ts'
 
@@ -240,6 +241,15 @@ describe.each(backends())('the workflow on the %s database', (backend) => {
     expect(moves.every((v: any) => v.changed_by === 'approver_hx' && v.changed_fields.length === 1)).toBe(true)
     expect(moves[1].note).toContain('重新发包')
     expect(moves[1].note).toContain('即环审〔2025〕7号')
+  })
+
+  withPdftotext("prints the confirmed steps in the parcel's dossier", async () => {
+    const text = await pdfTextOf(viewer, `/api/parcels/${done.id}/report.pdf`)
+    expect(text).toContain('八、流程记录')
+    expect(text).toContain('公示中→清收中')
+    expect(text).toContain('即环审〔2025〕7号')
+    expect(text).toContain('重新发包，拍卖')
+    expect(text).toContain('出租，民宿')
   })
 
   it('rejects with a reason and lets the proposer alone withdraw', async () => {

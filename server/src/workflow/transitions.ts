@@ -95,6 +95,11 @@ export async function listTransitions(db: Queryable, user: User, filter: Transit
   return (await selectTransitions(db, { ...filter, town: scope ?? filter.town })).map(transitionJson)
 }
 
+/** Every step of a parcel, oldest first, for a reader already allowed to see the parcel. */
+export async function parcelSteps(db: Queryable, parcelId: number): Promise<TransitionJson[]> {
+  return (await selectTransitions(db, { parcelId })).map(transitionJson)
+}
+
 export async function readTransition(db: Queryable, user: User, id: number): Promise<TransitionJson> {
   const row = (await selectTransitions(db, { id }))[0]
   if (!row) throw new AppError('not_found', { what: `workflow step ${id}` })
@@ -368,7 +373,7 @@ async function decide(tx: Queryable, id: number, state: string, user: User, note
  */
 export async function parcelWorkflow(db: Queryable, user: User, parcelId: number, lang: 'zh' | 'en') {
   const parcel = await readParcel(db, user, parcelId)
-  const transitions = (await selectTransitions(db, { parcelId })).map(transitionJson)
+  const transitions = await parcelSteps(db, parcelId)
   const pending = transitions.find((t) => t.state === 'proposed') ?? null
   const notice = await parcelNotice(db, parcel)
   const { rows } = await db.query<{ total: number; unanswered: number }>(
