@@ -43,7 +43,7 @@ export function attachmentRoutes(ctx: AppContext): Router {
     await readParcel(db, user, parcelId)
     const upload = await readUpload(req, {
       maxBytes,
-      tooLarge: (file) => new AppError('attachment_too_large', { file, limit: maxBytes, limit_mb: (maxBytes / 1024 / 1024).toFixed(1) }),
+      tooLarge: (file, size) => new AppError('attachment_too_large', { file, size, limit: maxBytes, limit_mb: (maxBytes / 1024 / 1024).toFixed(1) }),
     })
     const attachment = await storeAttachment(db, user, parcelId, upload)
     res.status(201).setHeader('Location', `/api/attachments/${attachment.id}`).json(attachment)

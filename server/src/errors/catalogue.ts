@@ -471,8 +471,8 @@ export const ERRORS = {
   },
   attachment_too_large: {
     status: 413,
-    zh: '附件 {file} 超过大小上限 {limit_mb} MB（{limit} 字节）',
-    en: 'Attachment {file} is larger than the limit of {limit_mb} MB ({limit} bytes)',
+    zh: '附件 {file}（{size} 字节）超过大小上限 {limit_mb} MB（{limit} 字节）',
+    en: 'Attachment {file} ({size} bytes) is larger than the limit of {limit_mb} MB ({limit} bytes)',
   },
   unsupported_attachment_type: {
     status: 415,

@@ -207,7 +207,7 @@ export async function writeStatus(tx: Queryable, user: User, id: number, status:
   return (await selectParcel(tx, id))!
 }
 
-export function currentProperties(row: ParcelRow): ParcelProperties {
+function currentProperties(row: ParcelRow): ParcelProperties {
   return {
     code: row.code, name: row.name, town: row.town, village: row.village,
     category: row.category as ParcelProperties['category'], subtype: row.subtype,

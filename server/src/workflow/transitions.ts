@@ -54,11 +54,11 @@ interface TransitionRow {
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString())
 
 /** A step as the API shows it, codes with their Chinese names beside. */
-export function transitionJson({ proposed_by_id: _id, ...row }: TransitionRow) {
+export function transitionJson({ proposed_by_id: _id, from_status: from, to_status: to, ...row }: TransitionRow) {
   return {
     ...row,
-    from: row.from_status,
-    to: row.to_status,
+    from,
+    to,
     method_name: row.method && RECOVERY_METHOD_NAMES[row.method].zh,
     procedure_name: row.procedure && TENDER_PROCEDURE_NAMES[row.procedure].zh,
     reuse_mode_name: row.reuse_mode && REUSE_MODE_NAMES[row.reuse_mode].zh,
@@ -138,7 +138,10 @@ async function stepBlockers(
   if (step.from === 'publicized' && isForward(step)) {
     notice = await parcelNotice(db, parcel)
     if (!notice) blockers.push(noticeRequired(parcel))
-    else if (!noticeEnded(notice)) blockers.push(new AppError('notice_period_running', { parcel: parcel.code, notice: notice.id, ...notice }))
+    else if (!noticeEnded(notice)) {
+      const { id, posted_on, ends_on, next_day, working_days } = notice
+      blockers.push(new AppError('notice_period_running', { parcel: parcel.code, notice: id, posted_on, ends_on, next_day, working_days }))
+    }
   }
   if (isForward(step)) {
     const open = await unansweredObjections(db, parcel.id)
@@ -292,6 +295,7 @@ function historyNote(row: TransitionRow, approvalNumber: string | null, user: Us
     row.method && RECOVERY_METHOD_NAMES[row.method].zh,
     row.procedure && TENDER_PROCEDURE_NAMES[row.procedure].zh,
     row.reuse_mode && REUSE_MODE_NAMES[row.reuse_mode].zh,
+    row.reuse_use,
   ].filter(Boolean).join('，')
   const basis = [row.document, row.document_number, approvalNumber && `批准文号 ${approvalNumber}`].filter(Boolean).join('；')
   return `流程 #${row.id}：${STATUS_NAMES[row.from_status].zh} → ${STATUS_NAMES[row.to_status].zh}` +
