@@ -65,6 +65,13 @@ describe.each(backends())('the workflow on the %s database', (backend) => {
     expect(currentNotice.ends_on > chinaToday()).toBe(true)
   })
 
+  it('binds a town approver to one town, like a town editor', async () => {
+    const unbound = await admin.post('/api/users', { username: 'approver_none', password: 'approver-password-1', role: 'town_approver' })
+    expect(unbound.status).toBe(422)
+    expect(unbound.body.error.code).toBe('invalid_user')
+    expect((await approver.get('/api/session')).body.user).toMatchObject({ role: 'town_approver', town: HUANXIU })
+  })
+
   it('refuses a PATCH that changes the status, pointing to the workflow, and accepts the status sent back unchanged', async () => {
     const changed = await editor.patch(`/api/parcels/${done.id}`, { properties: { status: 'reused' } }, { 'if-match': '"1"' })
     expect(changed.status).toBe(409)
