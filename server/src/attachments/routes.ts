@@ -1,17 +1,12 @@
 // Attachments of parcels: upload (multipart), list, download, soft delete.
-import { Router, type Request, type Response } from 'express'
+import { Router, type Response } from 'express'
 import { requireAction } from '../auth/middleware.ts'
-import { AppError, quote } from '../errors/app-error.ts'
+import { AppError } from '../errors/app-error.ts'
 import type { AppContext } from '../http/context.ts'
+import { pathId } from '../http/params.ts'
 import { readUpload } from '../http/upload.ts'
 import { readParcel } from '../parcels/store.ts'
 import { attachmentContent, deleteAttachment, parcelAttachments, readAttachment, attachmentJson, storeAttachment } from './store.ts'
-
-function pathId(req: Request, what: string): number {
-  const raw = String(req.params.id)
-  if (!/^\d{1,9}$/.test(raw)) throw new AppError('invalid_parameter', { field: 'id', value: quote(raw), reason: `a ${what} id is a positive integer` })
-  return Number(raw)
-}
 
 /**
  * A download the browser takes for what it is (no sniffing), named in UTF-8
@@ -38,7 +33,7 @@ export function attachmentRoutes(ctx: AppContext): Router {
 
   router.post('/api/parcels/:id/attachments', async (req, res) => {
     const user = requireAction(req, 'parcel.write')
-    const parcelId = pathId(req, 'parcel')
+    const parcelId = pathId(req, 'id', 'parcel')
     // the scope first, so a file for another town's parcel is not even read
     await readParcel(db, user, parcelId)
     const upload = await readUpload(req, {
@@ -51,17 +46,17 @@ export function attachmentRoutes(ctx: AppContext): Router {
 
   router.get('/api/parcels/:id/attachments', async (req, res) => {
     const user = requireAction(req, 'parcel.read')
-    res.json(await parcelAttachments(db, user, pathId(req, 'parcel')))
+    res.json(await parcelAttachments(db, user, pathId(req, 'id', 'parcel')))
   })
 
   router.get('/api/attachments/:id', async (req, res) => {
     const user = requireAction(req, 'parcel.read')
-    res.json(attachmentJson(await readAttachment(db, user, pathId(req, 'attachment'))))
+    res.json(attachmentJson(await readAttachment(db, user, pathId(req, 'id', 'attachment'))))
   })
 
   router.get('/api/attachments/:id/content', async (req, res) => {
     const user = requireAction(req, 'parcel.read')
-    const { row, bytes } = await attachmentContent(db, user, pathId(req, 'attachment'))
+    const { row, bytes } = await attachmentContent(db, user, pathId(req, 'id', 'attachment'))
     if (req.headers['if-none-match'] === `"${row.sha256}"`) {
       res.status(304).setHeader('ETag', `"${row.sha256}"`).end()
       return
@@ -71,7 +66,7 @@ export function attachmentRoutes(ctx: AppContext): Router {
 
   router.delete('/api/attachments/:id', async (req, res) => {
     const user = requireAction(req, 'parcel.write')
-    await deleteAttachment(db, user, pathId(req, 'attachment'))
+    await deleteAttachment(db, user, pathId(req, 'id', 'attachment'))
     res.status(204).end()
   })
 

@@ -3,6 +3,7 @@ import { Router, type Request } from 'express'
 import { requireAction } from '../auth/middleware.ts'
 import { AppError, quote } from '../errors/app-error.ts'
 import type { AppContext } from '../http/context.ts'
+import { pathId } from '../http/params.ts'
 import { villageInScope } from '../reports/routes.ts'
 import { chinaToday, parseDate } from '../reports/working-days.ts'
 import { readParcel } from '../parcels/store.ts'
@@ -11,12 +12,6 @@ import {
   contractArrears, contractHistory, contractJson, createContract, deleteContract, readContract, recordPayment,
   selectContracts, strikePayment, updateContract,
 } from './store.ts'
-
-function pathId(req: Request, name: string, what: string): number {
-  const raw = String(req.params[name])
-  if (!/^\d{1,9}$/.test(raw)) throw new AppError('invalid_parameter', { field: name, value: quote(raw), reason: `a ${what} id is a positive integer` })
-  return Number(raw)
-}
 
 /** ?as_of=YYYY-MM-DD, the day the arrears are counted to; today (China Standard Time) by default. */
 function asOf(req: Request): string {

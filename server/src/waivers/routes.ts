@@ -1,22 +1,9 @@
 // Waivers (豁免) of check findings: granted, listed, revoked.
-import { Router, type Request } from 'express'
+import { Router } from 'express'
 import { requireAction } from '../auth/middleware.ts'
-import { AppError, quote } from '../errors/app-error.ts'
 import type { AppContext } from '../http/context.ts'
+import { pathId, queryMatching } from '../http/params.ts'
 import { grantWaiver, listWaivers, revokeWaiver } from './store.ts'
-
-function pathId(req: Request, name: string, what: string): number {
-  const raw = String(req.params[name])
-  if (!/^\d{1,15}$/.test(raw)) throw new AppError('invalid_parameter', { field: name, value: quote(raw), reason: `a ${what} id is a positive integer` })
-  return Number(raw)
-}
-
-function query(req: Request, name: string, pattern: RegExp, reason: string): string | null {
-  const value = req.query[name]
-  if (value === undefined) return null
-  if (typeof value !== 'string' || !pattern.test(value)) throw new AppError('invalid_parameter', { field: name, value: quote(value), reason })
-  return value
-}
 
 export function waiverRoutes(ctx: AppContext): Router {
   const router = Router()
@@ -30,12 +17,12 @@ export function waiverRoutes(ctx: AppContext): Router {
 
   router.get('/api/waivers', async (req, res) => {
     const user = requireAction(req, 'parcel.read')
-    const parcel = query(req, 'parcel_id', /^\d{1,9}$/, 'a parcel id')
+    const parcel = queryMatching(req, 'parcel_id', /^\d{1,9}$/, 'a parcel id')
     res.json(await listWaivers(db, user, {
       parcelId: parcel === null ? null : Number(parcel),
-      town: query(req, 'town', /^\d{9}$/, 'a 9-digit town code'),
-      village: query(req, 'village', /^\d{12}$/, 'a 12-digit village code'),
-      withRevoked: query(req, 'include_revoked', /^(true|false)$/, 'true or false') === 'true',
+      town: queryMatching(req, 'town', /^\d{9}$/, 'a 9-digit town code'),
+      village: queryMatching(req, 'village', /^\d{12}$/, 'a 12-digit village code'),
+      withRevoked: queryMatching(req, 'include_revoked', /^(true|false)$/, 'true or false') === 'true',
     }))
   })
 

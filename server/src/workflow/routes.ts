@@ -1,29 +1,16 @@
 // The workflow routes: a parcel's steps (propose, confirm, reject, withdraw),
 // the approvers' list of open steps, and objections with their answers.
-import { Router, type Request } from 'express'
+import { Router } from 'express'
 import { requireAction } from '../auth/middleware.ts'
-import { AppError, quote } from '../errors/app-error.ts'
 import { language } from '../errors/middleware.ts'
 import type { AppContext } from '../http/context.ts'
+import { pathId, queryMatching } from '../http/params.ts'
 import { etag } from '../parcels/feature.ts'
 import { answerObjection, parcelObjections, recordObjection } from './objections.ts'
 import {
   confirmTransition, listTransitions, parcelWorkflow, proposeTransition, readTransition, rejectTransition,
   TRANSITION_STATES, withdrawTransition,
 } from './transitions.ts'
-
-function pathId(req: Request, name: string, what: string): number {
-  const raw = String(req.params[name])
-  if (!/^\d{1,9}$/.test(raw)) throw new AppError('invalid_parameter', { field: name, value: quote(raw), reason: `a ${what} id is a positive integer` })
-  return Number(raw)
-}
-
-function queryText(req: Request, name: string, pattern: RegExp, reason: string): string | undefined {
-  const value = req.query[name]
-  if (value === undefined) return undefined
-  if (typeof value !== 'string' || !pattern.test(value)) throw new AppError('invalid_parameter', { field: name, value: quote(value), reason })
-  return value
-}
 
 export function workflowRoutes(ctx: AppContext): Router {
   const router = Router()
@@ -45,10 +32,10 @@ export function workflowRoutes(ctx: AppContext): Router {
     const user = requireAction(req, 'parcel.read')
     const states = TRANSITION_STATES.join('|')
     res.json(await listTransitions(db, user, {
-      state: queryText(req, 'state', new RegExp(`^(${states})$`), `one of ${TRANSITION_STATES.join(', ')}`) ?? 'proposed',
-      town: queryText(req, 'town', /^\d{9}$/, 'a 9-digit town code'),
-      village: queryText(req, 'village', /^\d{12}$/, 'a 12-digit village code'),
-      limit: Number(queryText(req, 'limit', /^([1-9]\d{0,3}|10000)$/, 'from 1 to 10000') ?? 1000),
+      state: queryMatching(req, 'state', new RegExp(`^(${states})$`), `one of ${TRANSITION_STATES.join(', ')}`) ?? 'proposed',
+      town: queryMatching(req, 'town', /^\d{9}$/, 'a 9-digit town code'),
+      village: queryMatching(req, 'village', /^\d{12}$/, 'a 12-digit village code'),
+      limit: Number(queryMatching(req, 'limit', /^([1-9]\d{0,3}|10000)$/, 'from 1 to 10000') ?? 1000),
     }))
   })
 
