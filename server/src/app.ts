@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import express, { type Express } from 'express'
+import { attachmentRoutes } from './attachments/routes.ts'
 import { authenticate, sameOrigin } from './auth/middleware.ts'
 import { authRoutes } from './auth/routes.ts'
 import { checkRoutes } from './checks/routes.ts'
+import { contractRoutes } from './contracts/routes.ts'
 import { AppError } from './errors/app-error.ts'
 import { errorMiddleware } from './errors/middleware.ts'
 import { exportRoutes } from './export/routes.ts'
+import { historyRoutes } from './history/routes.ts'
 import type { AppContext } from './http/context.ts'
 import { importRoutes } from './import/routes.ts'
 import { layerRoutes } from './layers/routes.ts'
@@ -15,6 +18,8 @@ import { ogcRoutes } from './ogc/routes.ts'
 import { parcelRoutes } from './parcels/routes.ts'
 import { placeRoutes } from './places/routes.ts'
 import { reportRoutes } from './reports/routes.ts'
+import { waiverRoutes } from './waivers/routes.ts'
+import { workflowRoutes } from './workflow/routes.ts'
 
 // Large enough for a parcel of 100,000 vertices; a 10 MB property is refused.
 export const JSON_LIMIT = '8mb'
@@ -42,6 +47,11 @@ export function createApp(ctx: AppContext): Express {
   app.use(importRoutes(ctx, ctx.config.importLimits))
   app.use(exportRoutes(ctx))
   app.use(reportRoutes(ctx))
+  app.use(historyRoutes(ctx))
+  app.use(workflowRoutes(ctx))
+  app.use(contractRoutes(ctx))
+  app.use(waiverRoutes(ctx))
+  app.use(attachmentRoutes(ctx))
   app.use(ogcRoutes(ctx))
   app.all('/api/{*rest}', (req) => {
     throw new AppError('route_not_found', { method: req.method, path: req.path })

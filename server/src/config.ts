@@ -17,7 +17,13 @@ export interface Config {
   importLimits: ImportLimits
   /** The public address of the app (behind a proxy), for the notice's QR code; unset: the request's host. */
   publicUrl: string | undefined
+  /** The largest photo or scan a parcel may be given, bytes. */
+  attachmentMaxBytes: number
 }
+
+// A phone photo is 3–8 MB and a scanned contract of a few pages in colour
+// 10–15 MB; 20 MiB takes both and keeps a village's archive in a backup.
+export const ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 
@@ -33,6 +39,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: parseLogLevel(env.LOG_LEVEL),
     sessionHours: 12,
     publicUrl: env.JIYUAN_PUBLIC_URL || undefined,
+    attachmentMaxBytes: sizeSetting(env, 'JIYUAN_ATTACHMENT_MAX_BYTES', ATTACHMENT_MAX_BYTES),
     importLimits: {
       maxUploadBytes: sizeSetting(env, 'JIYUAN_IMPORT_MAX_BYTES', DEFAULT_LIMITS.maxUploadBytes),
       maxZipEntries: sizeSetting(env, 'JIYUAN_IMPORT_MAX_ZIP_ENTRIES', DEFAULT_LIMITS.maxZipEntries),

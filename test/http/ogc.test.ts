@@ -285,17 +285,17 @@ describe.each(backends())('OGC API Features on the %s database', (backend) => {
       expect(created.headers.get('location')).toBe(`${app.url}${PARCELS}/${id}`)
       expect(created.headers.get('etag')).toBe('"1"')
 
-      const patched = await editor.patch(`${PARCELS}/${id}`, { properties: { status: 'publicized' } },
+      const patched = await editor.patch(`${PARCELS}/${id}`, { properties: { subtype: '四荒地' } },
         { 'content-type': 'application/merge-patch+json', 'if-match': '"1"' })
       expect(patched.status).toBe(200)
-      expect(patched.body.properties).toMatchObject({ status: 'publicized', name: '开放接口地块', version: 2 })
+      expect(patched.body.properties).toMatchObject({ subtype: '四荒地', name: '开放接口地块', version: 2 })
 
       const replaced = await editor.request('PUT', `${PARCELS}/${id}`, {
         type: 'Feature', geometry, properties: { code: 'OGC-P4-1', town: HUANXIU, category: 'intensive_use' },
       }, { 'if-match': '"2"' })
       expect(replaced.status).toBe(200)
       // a replacement: what was not sent is back to its default
-      expect(replaced.body.properties).toMatchObject({ status: 'registered', name: '', village: null, version: 3 })
+      expect(replaced.body.properties).toMatchObject({ subtype: null, name: '', village: null, version: 3 })
 
       const deleted = await editor.delete(`${PARCELS}/${id}`, { 'if-match': '"3"' })
       expect(deleted.status).toBe(204)
@@ -305,7 +305,7 @@ describe.each(backends())('OGC API Features on the %s database', (backend) => {
       expect(history.body.map((v: any) => [v.version, v.action, v.changed_by])).toEqual([
         [1, 'create', 'editor_hx'], [2, 'update', 'editor_hx'], [3, 'update', 'editor_hx'], [4, 'delete', 'editor_hx'],
       ])
-      expect(history.body[1].changed_fields).toEqual(['status'])
+      expect(history.body[1].changed_fields).toEqual(['subtype'])
     })
 
     it('refuses stale or missing If-Match and changes nothing', async () => {

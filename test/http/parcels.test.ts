@@ -212,7 +212,7 @@ describe.each(backends())('parcels API on the %s database', (backend) => {
     expect(created.body.properties.town).toBe(TIANHENG)
     const url = `/api/parcels/${created.body.id}`
     const moved = rectangle(spot.lon + 0.0002, spot.lat)
-    const patched = await editor.patch(url, { properties: { status: 'publicized' }, geometry: moved }, { 'if-match': '"1"' })
+    const patched = await editor.patch(url, { properties: { ownership: '村股份经济合作社' }, geometry: moved }, { 'if-match': '"1"' })
     expect(patched.status).toBe(200)
     const deleted = await admin.delete(url, { 'if-match': '"2"' })
     expect(deleted.status).toBe(204)
@@ -229,10 +229,10 @@ describe.each(backends())('parcels API on the %s database', (backend) => {
       [4, 'restore', 'admin'],
     ])
     const update = history.body[1]
-    expect(update.changed_fields).toEqual(expect.arrayContaining(['status', 'geometry']))
+    expect(update.changed_fields).toEqual(expect.arrayContaining(['ownership', 'geometry']))
     expect(update.changed_fields).not.toContain('name')
-    expect(update.before.status).toBe('registered')
-    expect(update.after.status).toBe('publicized')
+    expect(update.before.ownership).toBeNull()
+    expect(update.after.ownership).toBe('村股份经济合作社')
     expect(update.after.geometry.coordinates[0][0][0][0]).toBeCloseTo(moved.coordinates[0]![0]![0]!, 9)
     for (const version of history.body) expect(Date.parse(version.changed_at)).not.toBeNaN()
   })

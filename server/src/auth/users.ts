@@ -1,7 +1,7 @@
 import { AppError, quote } from '../errors/app-error.ts'
 import type { Queryable } from '../db/db.ts'
 import { hashPassword } from './password.ts'
-import { ROLES, type Role, type User } from './roles.ts'
+import { ROLES, TOWN_ROLES, type Role, type User } from './roles.ts'
 import { toUser } from './credentials.ts'
 
 export const MIN_PASSWORD_LENGTH = 8
@@ -31,8 +31,8 @@ export function parseNewUser(body: unknown): NewUser {
   if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
     throw bad('role', role, `one of ${ROLES.join(', ')}`)
   }
-  const needsTown = role === 'town_editor'
-  if (needsTown && typeof town !== 'string') throw bad('town', town, 'a town editor needs a town code')
+  const needsTown = TOWN_ROLES.includes(role as Role)
+  if (needsTown && typeof town !== 'string') throw bad('town', town, `a ${role} needs a town code`)
   if (!needsTown && town !== undefined && town !== null) throw bad('town', town, `role ${role} is not bound to a town`)
   if (displayName !== undefined && displayName !== null && (typeof displayName !== 'string' || displayName.length > 100)) {
     throw bad('display_name', displayName, 'text of at most 100 characters')

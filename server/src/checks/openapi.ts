@@ -49,6 +49,18 @@ const finding = {
     ratio: { type: 'number', nullable: true, description: "the piece's share of the parcel (of the occupation for road and river zones); for area, declared / measured − 1" },
     rule_id: { type: 'integer', nullable: true },
     message: { type: 'string', description: 'in the language of Accept-Language' },
+    waived: { type: 'boolean', description: 'exempted (豁免): see waiver' },
+    waiver: {
+      type: 'object',
+      nullable: true,
+      description: 'the live waiver, held by every later finding of the same thing: same parcel, other parcel or occupation, layer version, zone, and area to the m²',
+      properties: {
+        id: { type: 'integer' }, finding_id: { type: 'integer', description: 'the finding it was granted on' },
+        approval_number: { type: 'string', description: '批准文号' }, approver: { type: 'string' },
+        approved_on: { type: 'string', format: 'date' }, reason: { type: 'string' },
+        recorded_by: { type: 'string' }, recorded_at: { type: 'string', format: 'date-time' },
+      },
+    },
     geometry: { type: 'object', nullable: true, description: 'the overlapping or intruding piece, GeoJSON EPSG:4490' },
   },
 }

@@ -144,7 +144,20 @@ interface FindingRow {
   rule_id: number | null
   message_zh: string
   message_en: string
+  waiver: Waiver | null
   geometry: string | null
+}
+
+/** An exemption of a finding (豁免): who approved it, under which number, when and why. */
+export interface Waiver {
+  id: number
+  finding_id: number
+  approval_number: string
+  approver: string
+  approved_on: string
+  reason: string
+  recorded_by: string | null
+  recorded_at: string
 }
 
 const round = (value: number | null, digits: number) => (value === null ? null : Number(value.toFixed(digits)))
@@ -181,6 +194,8 @@ export function findingJson(row: FindingRow, lang: 'zh' | 'en', withGeometry = t
     ratio: round(row.ratio, 6),
     rule_id: row.rule_id,
     message: lang === 'en' ? row.message_en : row.message_zh,
+    waived: row.waiver !== null,
+    waiver: row.waiver,
     ...(withGeometry ? { geometry: row.geometry === null ? null : (JSON.parse(row.geometry) as unknown) } : {}),
   }
 }

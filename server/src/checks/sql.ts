@@ -3,19 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { ROOT } from '../config.ts'
 import type { Db, Queryable } from '../db/db.ts'
+import { sqlFiles } from '../db/sql-files.ts'
 
 const DIR = path.join(import.meta.dirname, 'sql')
-const cache = new Map<string, string>()
 
 /** The text of server/src/checks/sql/<name>.sql, read once. */
-export function sql(name: string): string {
-  let text = cache.get(name)
-  if (text === undefined) {
-    text = readFileSync(path.join(DIR, `${name}.sql`), 'utf8')
-    cache.set(name, text)
-  }
-  return text
-}
+export const sql = sqlFiles(DIR)
 
 /**
  * What a run records as its code: the package version and a digest of the

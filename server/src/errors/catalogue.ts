@@ -340,6 +340,155 @@ export const ERRORS = {
     zh: '村 {village} 的地块超过 {limit} 宗，无法一次打包全部核查报告',
     en: 'Village {village} has more than {limit} parcels: too many dossiers for one download',
   },
+  // Workflow (流程): steps, notices, objections
+  status_by_workflow: {
+    status: 409,
+    zh: '地块 {parcel} 的状态只能通过流程变更（当前 {current}，请求 {requested}）：请用 POST /api/parcels/{id}/transitions 提出',
+    en: 'The status of parcel {parcel} changes only through the workflow (now {current}, asked {requested}): propose the step with POST /api/parcels/{id}/transitions',
+  },
+  initial_status_forbidden: {
+    status: 403,
+    zh: '新地块 {parcel} 以 registered（已登记）登记；直接登记为 {status} 须由审核人（admin 或本镇街审核人）操作',
+    en: 'New parcel {parcel} starts as registered; registering it as {status} takes an approver (admin or the town approver)',
+  },
+  invalid_transition: {
+    status: 422,
+    zh: '流程字段 {field} 的值 {value} 无效：{reason}',
+    en: 'Workflow field {field} has an invalid value {value}: {reason}',
+  },
+  step_not_allowed: {
+    status: 409,
+    zh: '地块 {parcel} 不能从 {from} 转到 {to}；从 {from} 可转到：{allowed}',
+    en: 'Parcel {parcel} cannot go from {from} to {to}; from {from} it can go to: {allowed}',
+  },
+  transition_pending: {
+    status: 409,
+    zh: '地块 {parcel} 已有待审核的流程 #{transition}（{from} → {to}）：请先确认、驳回或撤回',
+    en: 'Parcel {parcel} has step #{transition} ({from} → {to}) awaiting confirmation: confirm, reject or withdraw it first',
+  },
+  transition_not_open: {
+    status: 409,
+    zh: '流程 #{transition} 已是 {state} 状态，不能再{action}',
+    en: 'Step #{transition} is {state} already; it cannot be {action}',
+  },
+  own_proposal: {
+    status: 403,
+    zh: '流程 #{transition} 由您本人提出，须由另一位审核人确认或驳回',
+    en: 'You proposed step #{transition}; another approver confirms or rejects it',
+  },
+  not_proposer: {
+    status: 403,
+    zh: '流程 #{transition} 由 {proposer} 提出，只有提出人可以撤回',
+    en: 'Step #{transition} was proposed by {proposer}; only they can withdraw it',
+  },
+  transition_stale: {
+    status: 409,
+    zh: '流程 #{transition} 是在地块 {parcel} 为 {from} 时提出的，地块现为 {current}：请重新提出',
+    en: 'Step #{transition} was proposed while parcel {parcel} was {from}; it is {current} now: propose again',
+  },
+  notice_required: {
+    status: 409,
+    zh: '地块 {parcel} 不在村 {village} 的任何有效公示中：请先发布公示（POST /api/villages/{village}/notices）',
+    en: 'Parcel {parcel} is not listed in any live notice of village {village}: post one first (POST /api/villages/{village}/notices)',
+  },
+  notice_period_running: {
+    status: 409,
+    zh: '地块 {parcel} 的公示（#{notice}，自 {posted_on} 起 {working_days} 个工作日）至 {ends_on} 结束，{next_day} 起方可进入下一阶段',
+    en: 'The notice of parcel {parcel} (#{notice}, {working_days} working days from {posted_on}) runs until {ends_on}; the parcel can move on from {next_day}',
+  },
+  objections_unanswered: {
+    status: 409,
+    zh: '地块 {parcel} 有 {count} 条异议尚未答复（{ids}）：全部答复后方可进入下一阶段',
+    en: 'Parcel {parcel} has {count} unanswered objection(s) ({ids}): answer them before it moves on',
+  },
+  invalid_objection: {
+    status: 422,
+    zh: '异议字段 {field} 的值 {value} 无效：{reason}',
+    en: 'Objection field {field} has an invalid value {value}: {reason}',
+  },
+  objection_answered: {
+    status: 409,
+    zh: '异议 #{objection} 已于 {answered_on} 答复，不能再次答复',
+    en: 'Objection #{objection} was answered on {answered_on}; it cannot be answered again',
+  },
+
+  // Contracts and payments
+  invalid_contract: {
+    status: 422,
+    zh: '合同字段 {field} 的值 {value} 无效：{reason}',
+    en: 'Contract field {field} has an invalid value {value}: {reason}',
+  },
+  invalid_payment: {
+    status: 422,
+    zh: '缴费字段 {field} 的值 {value} 无效：{reason}',
+    en: 'Payment field {field} has an invalid value {value}: {reason}',
+  },
+  contract_precondition_required: {
+    status: 428,
+    zh: '修改合同须带 If-Match 请求头（当前版本 ETag {etag}）',
+    en: 'Changing a contract needs an If-Match header (current ETag {etag})',
+  },
+  contract_version_conflict: {
+    status: 412,
+    zh: '合同 #{contract} 已被他人修改：您的版本 {given}，当前版本 {current}',
+    en: 'Contract #{contract} was changed by someone else: your version {given}, current {current}',
+  },
+  contract_deleted: {
+    status: 410,
+    zh: '合同 #{contract} 已删除',
+    en: 'Contract #{contract} is deleted',
+  },
+
+  // Waivers of findings (豁免)
+  invalid_waiver: {
+    status: 422,
+    zh: '豁免字段 {field} 的值 {value} 无效：{reason}',
+    en: 'Waiver field {field} has an invalid value {value}: {reason}',
+  },
+  finding_waived: {
+    status: 409,
+    zh: '检查结果 #{finding} 已豁免（豁免 #{waiver}，批准文号 {approval_number}）',
+    en: 'Finding #{finding} is waived already (waiver #{waiver}, approval number {approval_number})',
+  },
+  waiver_revoked: {
+    status: 409,
+    zh: '豁免 #{waiver} 已于 {revoked_at} 撤销',
+    en: 'Waiver #{waiver} was revoked at {revoked_at}',
+  },
+
+  // Parcel history
+  version_is_current: {
+    status: 409,
+    zh: '地块 {parcel} 第 {version} 版的内容与当前相同，无需恢复',
+    en: 'Version {version} of parcel {parcel} has the same content as now; nothing to restore',
+  },
+
+  // Attachments
+  invalid_attachment: {
+    status: 422,
+    zh: '附件字段 {field} 的值 {value} 无效：{reason}',
+    en: 'Attachment field {field} has an invalid value {value}: {reason}',
+  },
+  attachment_too_large: {
+    status: 413,
+    zh: '附件 {file}（{size} 字节）超过大小上限 {limit_mb} MB（{limit} 字节）',
+    en: 'Attachment {file} ({size} bytes) is larger than the limit of {limit_mb} MB ({limit} bytes)',
+  },
+  unsupported_attachment_type: {
+    status: 415,
+    zh: '附件 {file} 的内容不是 JPEG、PNG 或 PDF（开头为 {start}）',
+    en: 'The content of attachment {file} is not JPEG, PNG or PDF (it starts with {start})',
+  },
+  attachment_deleted: {
+    status: 410,
+    zh: '附件 #{attachment}（{file}）已删除',
+    en: 'Attachment #{attachment} ({file}) is deleted',
+  },
+  attachment_name_mismatch: {
+    status: 415,
+    zh: '附件 {file} 的扩展名与内容不符：内容是 {detected}，应以 {extensions} 结尾',
+    en: 'The name of attachment {file} does not match its content: it is {detected}, so the name ends in {extensions}',
+  },
 } satisfies Record<string, ErrorEntry>
 
 export type ErrorCode = keyof typeof ERRORS

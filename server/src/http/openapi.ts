@@ -1,11 +1,18 @@
 import type { RequestHandler } from 'express'
+import { attachmentPaths } from '../attachments/openapi.ts'
+import { ROLES } from '../auth/roles.ts'
+import { ATTACHMENT_MAX_BYTES } from '../config.ts'
 import { CATEGORY_CODES } from '../domain/categories.ts'
 import { PROBLEMS, STATUSES } from '../domain/workflow.ts'
 import { ERRORS } from '../errors/catalogue.ts'
 import { checkPaths } from '../checks/openapi.ts'
+import { contractPaths } from '../contracts/openapi.ts'
 import { exportPaths } from '../export/openapi.ts'
+import { historyPaths } from '../history/openapi.ts'
 import { reportPaths } from '../reports/openapi.ts'
 import { ogcPaths } from '../ogc/openapi.ts'
+import { waiverPaths } from '../waivers/openapi.ts'
+import { workflowPaths } from '../workflow/openapi.ts'
 
 /** Parameters and bodies used by several operations. */
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
@@ -99,7 +106,7 @@ export const OPENAPI = {
     '/api/users': {
       post: {
         summary: 'Create a user (admin)',
-        requestBody: json({ type: 'object', required: ['username', 'password', 'role'], properties: { username: { type: 'string' }, password: { type: 'string', minLength: 8 }, role: { type: 'string', enum: ['admin', 'analyst', 'town_editor', 'viewer'] }, town: { type: 'string', description: 'required for town_editor' }, display_name: { type: 'string' } } }),
+        requestBody: json({ type: 'object', required: ['username', 'password', 'role'], properties: { username: { type: 'string' }, password: { type: 'string', minLength: 8 }, role: { type: 'string', enum: ROLES }, town: { type: 'string', description: 'required for town_editor and town_approver (镇街审核人)' }, display_name: { type: 'string' } } }),
         responses: { '201': { description: 'created', ...json(ref('User')) }, '409': error('username taken'), '422': error('invalid field'), ...STANDARD_ERRORS },
       },
       get: { summary: 'All users (admin)', responses: { '200': { description: 'users', ...json({ type: 'array', items: ref('User') }) }, ...STANDARD_ERRORS } },
@@ -228,6 +235,11 @@ export const OPENAPI = {
     ...checkPaths(STANDARD_ERRORS),
     ...reportPaths(STANDARD_ERRORS),
     ...ogcPaths(STANDARD_ERRORS),
+    ...historyPaths(STANDARD_ERRORS),
+    ...workflowPaths(STANDARD_ERRORS),
+    ...contractPaths(STANDARD_ERRORS),
+    ...waiverPaths(STANDARD_ERRORS),
+    ...attachmentPaths(STANDARD_ERRORS, ATTACHMENT_MAX_BYTES),
     '/api/parcels/{id}/history': {
       get: {
         summary: 'Every version: who, when, what changed, before and after',

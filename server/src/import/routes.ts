@@ -1,70 +1,19 @@
-import busboy from 'busboy'
 import { Router, type Request } from 'express'
 import { requireAction, requireUser } from '../auth/middleware.ts'
 import { townScope } from '../auth/roles.ts'
 import { AppError, quote } from '../errors/app-error.ts'
 import { language } from '../errors/middleware.ts'
 import type { AppContext } from '../http/context.ts'
+import { readUpload, type Upload } from '../http/upload.ts'
 import type { ExplicitMapping } from './mapping.ts'
 import { runImport, type ImportRequest } from './run.ts'
 import { DEFAULT_LIMITS, type ImportLimits } from './types.ts'
 
-interface Upload {
-  fileName: string
-  bytes: Uint8Array
-  fields: Record<string, string>
-}
-
-/**
- * Reads a multipart upload with one file, bounded in size: the body is cut
- * off at the limit, so a 200 MB upload costs no more than the limit.
- */
-function readUpload(req: Request, limits: ImportLimits): Promise<Upload> {
-  if (!req.is('multipart/form-data')) {
-    return Promise.reject(new AppError('unsupported_media_type', { type: req.headers['content-type'] ?? 'none' }))
-  }
-  const declared = Number(req.headers['content-length'])
-  // Multipart framing adds a few hundred bytes; a declared body well beyond the
-  // limit is refused before a byte of it is read.
-  if (declared > limits.maxUploadBytes + 64 * 1024) {
-    return Promise.reject(new AppError('upload_too_large', { file: 'upload', size: declared, limit: limits.maxUploadBytes }))
-  }
-  return new Promise((resolve, reject) => {
-    const fields: Record<string, string> = {}
-    const chunks: Buffer[] = []
-    let fileName: string | undefined
-    let size = 0
-    let failure: AppError | undefined
-    const parser = busboy({
-      headers: req.headers,
-      limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: limits.maxUploadBytes },
-    })
-    parser.on('field', (name, value) => (fields[name] = value))
-    parser.on('file', (name, stream, info) => {
-      if (name !== 'file') {
-        stream.resume()
-        return
-      }
-      fileName = info.filename || 'upload'
-      stream.on('data', (chunk: Buffer) => {
-        size += chunk.length
-        chunks.push(chunk)
-      })
-      stream.on('limit', () => {
-        failure = new AppError('upload_too_large', { file: fileName, size: `>${limits.maxUploadBytes}`, limit: limits.maxUploadBytes })
-        chunks.length = 0
-        stream.resume()
-      })
-    })
-    parser.on('error', (error: Error) => reject(new AppError('invalid_parameter', { field: 'file', value: 'multipart', reason: error.message })))
-    parser.on('close', () => {
-      if (failure) return reject(failure)
-      if (fileName === undefined) {
-        return reject(new AppError('invalid_parameter', { field: 'file', value: 'none', reason: 'send the file in the multipart field "file"' }))
-      }
-      resolve({ fileName, bytes: new Uint8Array(Buffer.concat(chunks, size)), fields })
-    })
-    req.pipe(parser)
+/** The import's upload: one file within the configured size. */
+function readImportUpload(req: Request, limits: ImportLimits): Promise<Upload> {
+  return readUpload(req, {
+    maxBytes: limits.maxUploadBytes,
+    tooLarge: (file, size) => new AppError('upload_too_large', { file, size, limit: limits.maxUploadBytes }),
   })
 }
 
@@ -121,7 +70,7 @@ export function importRoutes(ctx: AppContext, limits: ImportLimits = DEFAULT_LIM
 
   router.post('/api/imports', async (req, res) => {
     const user = requireUser(req)
-    const upload = await readUpload(req, limits)
+    const upload = await readImportUpload(req, limits)
     const report = await runImport(ctx.db, user, importRequest(upload, limits))
     if (report.status === 'rejected') {
       // API.md: the 422 carries the same report as a 201, plus the error.

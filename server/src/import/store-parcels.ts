@@ -1,4 +1,4 @@
-import { townScope, type User } from '../auth/roles.ts'
+import { can, townScope, type User } from '../auth/roles.ts'
 import type { Queryable } from '../db/db.ts'
 import type { ParcelProperties } from '../parcels/properties.ts'
 import type { FeatureProblem } from './types.ts'
@@ -48,7 +48,7 @@ export async function storeParcels(
   await stage(tx, candidates, 'MultiPolygon')
   const repaired = await flagInvalidGeometries(tx, options.makeValid, problems)
   await matchExisting(tx)
-  problems.push(...(await scopeProblems(tx, user)), ...(await incompleteNew(tx)))
+  problems.push(...(await scopeProblems(tx, user)), ...(await incompleteNew(tx)), ...(await statusProblems(tx, user)))
 
   const rejected = new Set(problems.map((p) => p.index))
   if (mustStop(options, problems)) return { problems, created: 0, updated: 0, unchanged: 0, repaired: 0 }
@@ -104,6 +104,34 @@ async function incompleteNew(tx: Queryable): Promise<FeatureProblem[]> {
     code: 'missing_property',
     message: `feature ${r.idx} (${r.code}) is a new parcel without a ${r.missing}`,
   }))
+}
+
+/**
+ * The status belongs to the workflow (server/src/workflow/): an import
+ * registers a new parcel at a later stage only for an approver, and never
+ * moves a parcel it updates to another stage. The same status is no change.
+ */
+async function statusProblems(tx: Queryable, user: User): Promise<FeatureProblem[]> {
+  const { rows } = await tx.query<{ idx: number; code: string; status: string; current: string | null }>(
+    `SELECT r.idx, r.code, r.props ->> 'status' AS status, p.status AS current
+     FROM import_rows r LEFT JOIN parcels p ON p.id = r.existing_id
+     WHERE r.props ->> 'status' IS NOT NULL
+       AND CASE WHEN r.existing_id IS NULL THEN NOT $1 AND r.props ->> 'status' <> 'registered'
+                ELSE p.status <> r.props ->> 'status' END
+     ORDER BY r.idx`,
+    [can(user, 'workflow.confirm')],
+  )
+  return rows.map((r) => r.current === null
+    ? {
+        index: r.idx,
+        code: 'initial_status_forbidden' as const,
+        message: `feature ${r.idx} (${r.code}): a new parcel starts as registered; registering it as ${r.status} takes an approver`,
+      }
+    : {
+        index: r.idx,
+        code: 'status_by_workflow' as const,
+        message: `feature ${r.idx} (${r.code}): the status changes only through the workflow (now ${r.current}, the file says ${r.status})`,
+      })
 }
 
 async function insertNew(tx: Queryable, importId: number): Promise<number> {

@@ -73,6 +73,8 @@ export const FEATURE_PROBLEM_CODES = [
   'unknown_village',
   'invalid_geometry',
   'out_of_scope',
+  'status_by_workflow',
+  'initial_status_forbidden',
 ] as const
 
 export type FeatureProblemCode = (typeof FEATURE_PROBLEM_CODES)[number]

@@ -174,7 +174,7 @@ export const FINDINGS: Source = {
   geom: 'f.geom',
   columns: `f.id::float8 AS id, f.run_id, f.kind, f.code, f.severity, f.parcel_id, f.parcel_version,
     f.other_parcel_id, f.occupation_id, f.layer_id, f.zone_id, f.zone_class, f.town, f.village,
-    f.area_m2, f.ratio, f.message_zh, f.message_en, r.finished_at`,
+    f.area_m2, f.ratio, f.message_zh, f.message_en, r.finished_at, finding_waiver(f) AS waiver`,
   scope(where, user) {
     where.add("r.status = 'done'")
     const town = townScope(user)
@@ -188,9 +188,11 @@ export const FINDINGS: Source = {
     area_mu: typeof row.area_m2 === 'number' ? round(m2ToMu(row.area_m2), 4) : null,
     ratio: round(row.ratio, 4), message_zh: row.message_zh, message_en: row.message_en,
     finished_at: iso(row.finished_at),
+    // the live waiver (豁免) with its approval number, approver and date
+    waived: row.waiver !== null, waiver: row.waiver ?? null,
   }),
-  tileFields: ['id', 'run_id', 'kind', 'code', 'severity', 'parcel_id', 'zone_class', 'area_m2', 'message_zh'],
-  styleFields: ['kind', 'severity'],
+  tileFields: ['id', 'run_id', 'kind', 'code', 'severity', 'parcel_id', 'zone_class', 'area_m2', 'message_zh', 'waived'],
+  styleFields: ['kind', 'severity', 'waived'],
   filters: {
     run_id: integer('f.run_id', 'the check run'),
     parcel_id: integer('f.parcel_id', 'the parcel'),
@@ -211,6 +213,8 @@ export const FINDINGS: Source = {
     area_m2: { type: 'number', description: 'm², ellipsoidal' }, area_mu: { type: 'number', description: '亩' },
     ratio: { type: 'number' }, message_zh: { type: 'string' }, message_en: { type: 'string' },
     finished_at: { type: 'string' },
+    waived: { type: 'boolean', description: 'exempted (豁免) with an approval number' },
+    waiver: { type: 'object', description: 'approval_number, approver, approved_on, reason, recorded_by, recorded_at' },
   },
 }
 

@@ -9,7 +9,7 @@ import { AppError } from '../errors/app-error.ts'
 import { PROJ4_DEFS, reprojectCoordinates, type Coordinates } from '../geo/crs.ts'
 import type { AppContext } from '../http/context.ts'
 import { parseParcelGeometry, type ParcelGeometry } from '../parcels/geometry.ts'
-import { completeNew, parseProperties } from '../parcels/properties.ts'
+import { completeNew, parseProperties, type ParcelProperties } from '../parcels/properties.ts'
 import { createParcel, deleteParcel, updateParcel } from '../parcels/store.ts'
 import { etag } from '../parcels/feature.ts'
 import { findSource, PARCELS } from './collections.ts'
@@ -102,13 +102,16 @@ export function writeRoutes(ctx: AppContext): Router {
     sendFeature(req, res, PARCELS, row, DEFAULT_CRS, 201)
   })
 
-  // PUT replaces the whole parcel: properties left out take their defaults.
+  // PUT replaces the whole parcel: properties left out take their defaults,
+  // except the status, which only the workflow changes.
   router.put(`${items}/:featureId`, async (req, res) => {
     const user = await writable(req)
     const id = featureId(req)
     const body = featureBody(req, FEATURE_TYPES)
     const geometry = geometryOf(body)
-    const properties = completeNew(parseProperties(body.properties))
+    const given = parseProperties(body.properties)
+    const properties: Partial<ParcelProperties> = completeNew(given)
+    if (given.status === undefined) delete properties.status
     await updateParcel(db, user, id, req.headers['if-match'], { properties, geometry })
     sendFeature(req, res, PARCELS, await readFeature(ctx, user, PARCELS, id, DEFAULT_CRS), DEFAULT_CRS)
   })

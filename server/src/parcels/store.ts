@@ -1,4 +1,4 @@
-import { townScope, type User } from '../auth/roles.ts'
+import { can, townScope, type User } from '../auth/roles.ts'
 import { recheckParcel } from '../checks/recheck.ts'
 import type { Db, Queryable } from '../db/db.ts'
 import { AppError, quote } from '../errors/app-error.ts'
@@ -12,7 +12,7 @@ import type { ParcelProperties } from './properties.ts'
 const GEOM_FROM_JSON = 'ST_ForcePolygonCCW(ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($1), 4490)))'
 
 /** Makes the acting user and a note visible to the history trigger for this transaction. */
-async function actAs(tx: Queryable, user: User, note?: string): Promise<void> {
+export async function actAs(tx: Queryable, user: User, note?: string): Promise<void> {
   await tx.query(`SELECT set_config('jiyuan.user_id', $1, true), set_config('jiyuan.change_note', $2, true)`, [
     String(user.id),
     note ?? '',
@@ -34,7 +34,7 @@ async function assertValid(tx: Queryable, geometry: ParcelGeometry): Promise<voi
 }
 
 /** Checks the town and village exist and that the village lies in the town. */
-async function assertPlaces(tx: Queryable, town: string, village: string | null): Promise<void> {
+export async function assertPlaces(tx: Queryable, town: string, village: string | null): Promise<void> {
   const found = await tx.query('SELECT 1 FROM towns WHERE code = $1', [town])
   if (found.rowCount === 0) throw new AppError('unknown_town', { value: quote(town) })
   if (village === null) return
@@ -42,7 +42,7 @@ async function assertPlaces(tx: Queryable, town: string, village: string | null)
   if (inTown.rowCount === 0) throw new AppError('unknown_village', { value: quote(village), town })
 }
 
-async function assertCodeFree(tx: Queryable, code: string, exceptId: number | null): Promise<void> {
+export async function assertCodeFree(tx: Queryable, code: string, exceptId: number | null): Promise<void> {
   const { rows } = await tx.query<{ id: number }>(
     'SELECT id FROM parcels WHERE code = $1 AND deleted_at IS NULL AND id IS DISTINCT FROM $2',
     [code, exceptId],
@@ -58,7 +58,7 @@ function assertInScope(user: User, parcel: string, town: string): void {
   }
 }
 
-function assertTownInScope(user: User, town: string): void {
+export function assertTownInScope(user: User, town: string): void {
   const scope = townScope(user)
   if (scope !== null && scope !== town) throw new AppError('town_out_of_scope', { town, own_town: scope })
 }
@@ -80,7 +80,7 @@ export async function readParcel(db: Queryable, user: User, id: number, lock = f
 }
 
 /** Compares If-Match with the stored version; a missing header is refused too. */
-function assertVersion(row: ParcelRow, ifMatch: string | undefined): void {
+export function assertVersion(row: ParcelRow, ifMatch: string | undefined): void {
   if (ifMatch === undefined) throw new AppError('precondition_required', { etag: `"${row.version}"` })
   const given = ifMatch.replace(/^W\//, '').replace(/"/g, '').trim()
   if (given !== String(row.version)) {
@@ -95,6 +95,7 @@ export async function createParcel(
   geometry: ParcelGeometry,
 ): Promise<ParcelRow> {
   assertTownInScope(user, props.town)
+  assertInitialStatus(user, props)
   const row = await db.transaction(async (tx) => {
     await assertPlaces(tx, props.town, props.village)
     await assertCodeFree(tx, props.code, null)
@@ -112,6 +113,17 @@ export async function createParcel(
   // After the commit, so a failing check cannot undo the save; it only logs.
   await recheckParcel(db, user, row.id)
   return row
+}
+
+/**
+ * A parcel starts as registered. Registering one at a later stage (a ledger
+ * kept before the programme had this system) takes someone who could confirm
+ * that stage: an admin, or the town approver of the parcel's town.
+ */
+export function assertInitialStatus(user: User, props: Pick<ParcelProperties, 'code' | 'status'>): void {
+  if (props.status !== 'registered' && !can(user, 'workflow.confirm')) {
+    throw new AppError('initial_status_forbidden', { parcel: props.code, status: props.status })
+  }
 }
 
 /**
@@ -142,6 +154,15 @@ export interface ParcelChange {
   geometry?: ParcelGeometry
 }
 
+/**
+ * The status belongs to the workflow (server/src/workflow/): a change may
+ * send the status back as read, but never a different one.
+ */
+function assertStatusKept(row: ParcelRow, status: string | undefined): void {
+  if (status === undefined || status === row.status) return
+  throw new AppError('status_by_workflow', { parcel: row.code, id: row.id, current: row.status, requested: status })
+}
+
 /** Applies a partial change under If-Match; the merged parcel is checked as a whole. */
 export async function updateParcel(
   db: Db,
@@ -154,6 +175,7 @@ export async function updateParcel(
     const row = await readParcel(tx, user, id, true)
     if (row.deleted_at) throw new AppError('parcel_deleted', { parcel: row.code })
     assertVersion(row, ifMatch)
+    assertStatusKept(row, change.properties.status)
     const merged = { ...currentProperties(row), ...change.properties }
     assertTownInScope(user, merged.town)
     await assertPlaces(tx, merged.town, merged.village)
@@ -173,6 +195,16 @@ export async function updateParcel(
   })
   await recheckParcel(db, user, id)
   return saved
+}
+
+/**
+ * Moves a parcel to another stage: the one write of a status, made when a
+ * workflow step is confirmed, so the history shows it with its note.
+ */
+export async function writeStatus(tx: Queryable, user: User, id: number, status: string, note: string): Promise<ParcelRow> {
+  await actAs(tx, user, note)
+  await tx.query('UPDATE parcels SET status = $2 WHERE id = $1', [id, status])
+  return (await selectParcel(tx, id))!
 }
 
 function currentProperties(row: ParcelRow): ParcelProperties {

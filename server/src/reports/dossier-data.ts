@@ -4,11 +4,13 @@
 // the features of its map figure.
 import type { Geometry } from 'geojson'
 import { parcelFindings } from '../checks/read.ts'
+import { selectContracts, type ContractRow } from '../contracts/store.ts'
 import type { Queryable } from '../db/db.ts'
 import type { ParcelRow } from '../parcels/feature.ts'
 import { log } from '../log.ts'
 import { extentAround, type Extent, type MapFeature, type Rect } from './figure.ts'
 import { fourSides, type FourSides } from './four-sides.ts'
+import { parcelSteps, type TransitionJson } from '../workflow/transitions.ts'
 import { sql } from './sql.ts'
 
 export interface BoundaryPoint {
@@ -47,6 +49,10 @@ export interface DossierData {
   basis: Map<number, string>
   history: HistoryEntry[]
   historyTotal: number
+  /** the confirmed workflow steps, oldest first */
+  steps: TransitionJson[]
+  /** the live contracts with their payments */
+  contracts: ContractRow[]
   extent: Extent
   features: MapFeature[]
 }
@@ -70,12 +76,14 @@ export async function readDossier(db: Queryable, parcel: ParcelRow, frame: Rect)
   )
   const findings = await readFindings(db, parcel.id)
   const pieceIds = (findings?.findings ?? []).filter((f) => f.kind === 'overlap' || f.kind === 'encroachment').map((f) => f.id)
-  const [sides, points, basis, history, features] = await Promise.all([
+  const [sides, points, basis, history, features, steps, contracts] = await Promise.all([
     fourSides(db, [parcel.id]),
     boundaryPoints(db, parcel.id),
     ruleBasis(db, findings),
     readHistory(db, parcel.id),
     mapFeatures(db, parcel.id, extent, pieceIds, null),
+    parcelSteps(db, parcel.id),
+    selectContracts(db, { parcelId: parcel.id }),
   ])
   return {
     parcel,
@@ -87,6 +95,8 @@ export async function readDossier(db: Queryable, parcel: ParcelRow, frame: Rect)
     basis,
     history: history.entries,
     historyTotal: history.total,
+    steps: steps.filter((step) => step.state === 'confirmed'),
+    contracts,
     extent,
     features,
   }

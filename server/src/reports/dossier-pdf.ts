@@ -1,11 +1,14 @@
 // The parcel dossier (地块核查报告), A4: the map figure on the first page,
 // then identification, areas, 四至, the boundary points (界址点) in
-// EPSG:4549 metres, the latest findings, the history, contract fields and
-// the signature block (签字确认, 审查核准).
+// EPSG:4549 metres, the latest findings (with their waivers), the history,
+// the workflow steps, the contracts with their arrears and the signature
+// block (签字确认, 审查核准).
 import { KIND_NAMES, ZONE_CLASS_NAMES } from '../checks/kinds.ts'
+import { contractArrears } from '../contracts/store.ts'
 import { intendedUseName } from '../domain/uses.ts'
+import { CONTRACT_PROBLEM_NAMES } from '../domain/workflow.ts'
 import { m2ToMu } from '../geo/extent.ts'
-import type { DossierData } from './dossier-data.ts'
+import type { DossierData, Finding } from './dossier-data.ts'
 import { buildFigure, drawFigurePdf, type Rect } from './figure.ts'
 import { SIDE_NAMES, SIDES, neighbourText } from './four-sides.ts'
 import {
@@ -35,8 +38,9 @@ export function dossierPdf(data: DossierData, today: string): Pdf {
   points(doc, data)
   findings(doc, data)
   history(doc, data)
-  contract(doc, data)
-  heading(doc, '九、签字确认与审查核准')
+  steps(doc, data)
+  contract(doc, data, today)
+  heading(doc, '十、签字确认与审查核准')
   paragraph(doc, '以上地块信息经实地核查属实。', { size: 9 })
   signatures(doc, [
     { role: '村干部签字确认', note: '村（社区）干部核实地块信息' },
@@ -148,9 +152,15 @@ function findings(doc: Pdf, { findings, basis }: DossierData): void {
     f.zone_class ? (ZONE_CLASS_NAMES[f.zone_class]?.zh ?? f.zone_class) : '',
     f.area_mu === null ? '' : fixed2(f.area_mu),
     f.ratio === null ? '' : (f.ratio * 100).toFixed(1),
-    SEVERITY_NAMES[f.severity] ?? f.severity,
-    [f.message, f.rule_id !== null ? basis.get(f.rule_id) : null].filter(Boolean).join('\n依据：'),
+    (SEVERITY_NAMES[f.severity] ?? f.severity) + (f.waiver ? '\n已豁免' : ''),
+    [f.message, f.rule_id !== null ? basis.get(f.rule_id) : null].filter(Boolean).join('\n依据：') + waiverText(f.waiver),
   ]))
+}
+
+/** A waived finding says by whose approval, under which number and when (豁免). */
+function waiverText(waiver: Finding['waiver']): string {
+  if (!waiver) return ''
+  return `\n豁免：批准文号 ${waiver.approval_number}，审批人 ${waiver.approver}，${chineseDate(waiver.approved_on)}；理由：${waiver.reason}`
 }
 
 function history(doc: Pdf, data: DossierData): void {
@@ -175,12 +185,55 @@ function history(doc: Pdf, data: DossierData): void {
   ]))
 }
 
-function contract(doc: Pdf, { parcel }: DossierData): void {
-  heading(doc, '八、合同信息')
+/** The confirmed workflow steps: from which stage to which, on what basis, proposed and confirmed by whom. */
+function steps(doc: Pdf, { steps }: DossierData): void {
+  heading(doc, '八、流程记录')
+  if (steps.length === 0) {
+    paragraph(doc, '尚无经确认的流程记录。', { size: 9 })
+    return
+  }
+  table(doc, [
+    { header: '阶段', width: 2 },
+    { header: '依据', width: 3.6 },
+    { header: '方式', width: 1.8 },
+    { header: '提出', width: 1.4 },
+    { header: '确认', width: 2.2 },
+  ], steps.map((s) => [
+    `${statusText(s.from)} → ${statusText(s.to)}`,
+    [s.document, s.document_number, s.approval_number && `批准文号 ${s.approval_number}`, chineseDate(s.document_date)].filter(Boolean).join('\n'),
+    [s.method_name, s.procedure_name, s.reuse_mode_name, s.reuse_use].filter(Boolean).join('，'),
+    s.proposed_by,
+    `${s.decided_by ?? ''}\n${s.decided_at ? chinaTime(s.decided_at) : ''}`,
+  ]))
+}
+
+/** The registered contracts with what each owes today, then contract facts from the imported attributes. */
+function contract(doc: Pdf, { parcel, contracts }: DossierData, today: string): void {
+  heading(doc, '九、合同信息')
   const fields = contractFields(parcel.attributes)
-  if (fields.length === 0) {
+  if (contracts.length === 0 && fields.length === 0) {
     paragraph(doc, '未登记合同信息。', { size: 9 })
     return
   }
-  facts(doc, fields)
+  if (contracts.length > 0) {
+    table(doc, [
+      { header: '合同编号', width: 1.6 },
+      { header: '承包方', width: 1.8 },
+      { header: '期限', width: 2.4 },
+      { header: '年费（元）', width: 1.4, align: 'right' },
+      { header: '应缴（元）', width: 1.5, align: 'right' },
+      { header: '已缴（元）', width: 1.5, align: 'right' },
+      { header: '欠款（元）', width: 1.5, align: 'right' },
+      { header: '问题', width: 2 },
+    ], contracts.map((c) => {
+      const owed = contractArrears(c, today)
+      return [
+        c.number ?? '', c.contractor, `${c.start_on} 至 ${c.terminated_on ?? c.end_on ?? '未约定'}`,
+        fixed2(c.annual_fee_yuan), fixed2(owed.due_yuan), fixed2(owed.paid_yuan), fixed2(owed.arrears_yuan),
+        c.problems.map((p) => CONTRACT_PROBLEM_NAMES[p].zh).join('、'),
+      ]
+    }))
+    paragraph(doc, `应缴、已缴、欠款计至 ${chineseDate(today)}。`, { size: 8 })
+  }
+  if (fields.length > 0) facts(doc, fields)
 }

@@ -30,7 +30,7 @@ function parcelId(req: Request): number {
 }
 
 /** A village the user may read: 404 when unknown, 403 outside a town editor's town. */
-async function villageInScope(db: Queryable, user: User, code: string): Promise<LedgerPlace> {
+export async function villageInScope(db: Queryable, user: User, code: string): Promise<LedgerPlace> {
   if (!/^\d{12}$/.test(code)) throw new AppError('invalid_parameter', { field: 'code', value: quote(code), reason: 'a 12-digit village code' })
   const { rows } = await db.query<{ code: string; name: string; town: string; town_name: string }>(
     'SELECT v.code, v.name, v.town, t.name AS town_name FROM villages v JOIN towns t ON t.code = v.town WHERE v.code = $1',

@@ -1,6 +1,7 @@
 -- The latest findings of one parcel: for each check kind, the newest finished
 -- run whose scope held the parcel (the district, its town or village, or a
--- list naming it), and that run's findings for the parcel.
+-- list naming it), and that run's findings for the parcel, each with its
+-- live waiver (豁免).
 -- $1 parcel id
 WITH parcel AS (
   -- where the parcel is now
@@ -26,7 +27,7 @@ SELECT l.kind AS latest_kind, l.run_id AS latest_run_id, l.finished_at AS latest
        f.other_parcel_id, op.code AS other_parcel_code, f.occupation_id, o.code AS occupation_code,
        f.layer_id, pl.name AS layer_name, f.layer_version, f.zone_id, z.code AS zone_code, f.zone_class,
        f.town, f.village, f.area_m2, f.ratio, f.rule_id, f.message_zh, f.message_en,
-       ST_AsGeoJSON(f.geom, 8, 0) AS geometry
+       finding_waiver(f) AS waiver, ST_AsGeoJSON(f.geom, 8, 0) AS geometry
 FROM latest l
 LEFT JOIN check_findings f ON f.run_id = l.run_id AND f.kind = l.kind AND f.parcel_id = $1
 LEFT JOIN parcels p ON p.id = f.parcel_id
