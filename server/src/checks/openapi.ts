@@ -1,5 +1,6 @@
 // The OpenAPI entries of the check routes, built from the same lists the
 // routes validate against.
+import { CATEGORY_CODES } from '../domain/categories.ts'
 import { CHECK_KINDS, FINDING_CODES, ROAD_CLASSES, SEVERITIES } from './kinds.ts'
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
@@ -98,8 +99,67 @@ const run = {
   },
 }
 
+const previewOverlap = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['parcel', 'zone'] },
+    code: { type: 'string', enum: ['parcel_overlap', 'duplicate', 'sliver', 'zone_overlap'], description: 'as a check run would name the finding' },
+    severity: { type: 'string', enum: SEVERITIES },
+    parcel_id: { type: 'integer', nullable: true },
+    parcel_code: { type: 'string', nullable: true, description: "null for a parcel outside the caller's town" },
+    layer_id: { type: 'integer', nullable: true },
+    layer_name: { type: 'string', nullable: true },
+    layer_version: { type: 'integer', nullable: true },
+    zone_class: { type: 'string', nullable: true },
+    rule_id: { type: 'integer', nullable: true },
+    basis: { type: 'string', nullable: true, description: "the grading rule's basis, in the language of Accept-Language" },
+    area_m2: { type: 'number', description: 'the piece, ellipsoidal on the CGCS2000 ellipsoid' },
+    area_mu: { type: 'number', description: 'area_m2 × 15 / 10000' },
+    ratio: { type: 'number', description: "the piece's share of the candidate outline" },
+    message: { type: 'string', description: 'in the language of Accept-Language' },
+    geometry: { type: 'object', description: 'the overlapping piece, GeoJSON EPSG:4490' },
+  },
+}
+
 export function checkPaths(standardErrors: object) {
   return {
+    '/api/checks/preview': {
+      post: {
+        summary: 'Check an outline without saving it: its validity, ellipsoidal area, and the parcels and planning zones it would overlap, graded as a run grades them',
+        description:
+          'For the warning while a parcel is drawn or edited. Nothing is stored; saving a parcel re-checks it. ' +
+          'An invalid outline answers valid false with GEOS\'s reason and place, and nothing else measured.',
+        requestBody: json({
+          type: 'object',
+          required: ['geometry'],
+          properties: {
+            geometry: { type: 'object', description: 'Polygon or MultiPolygon, EPSG:4490' },
+            category: { type: 'string', enum: CATEGORY_CODES, description: 'grades zone overlaps; default: the edited parcel\'s' },
+            intended_use: { type: 'string' },
+            parcel_id: { type: 'integer', description: 'the parcel being edited: left out of the overlaps' },
+          },
+        }),
+        responses: {
+          '200': {
+            description: 'the preview',
+            ...json({
+              type: 'object',
+              properties: {
+                valid: { type: 'boolean' },
+                invalid_reason: { type: 'string', nullable: true },
+                invalid_location: { type: 'array', nullable: true, items: { type: 'number' }, description: '[lon, lat] EPSG:4490' },
+                area_m2: { type: 'number', nullable: true, description: 'ellipsoidal on the CGCS2000 ellipsoid' },
+                area_mu: { type: 'number', nullable: true },
+                overlaps: { type: 'array', items: previewOverlap, description: 'most severe first, then largest' },
+              },
+            }),
+          },
+          '404': error('no such parcel_id'),
+          '422': error('an invalid field or geometry structure'),
+          ...standardErrors,
+        },
+      },
+    },
     '/api/checks': {
       post: {
         summary: 'Run checks (admin, analyst; a town editor for its own town)',

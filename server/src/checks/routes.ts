@@ -8,6 +8,7 @@ import { log } from '../log.ts'
 import { readParcel } from '../parcels/store.ts'
 import { CHECK_KINDS, FINDING_CODES, SEVERITIES } from './kinds.ts'
 import { loadDefaults, saveDefaults } from './params.ts'
+import { parsePreviewRequest, previewChecks } from './preview.ts'
 import { listRuns, parcelFindings, readRun, runFindings, runJson, runSummary, townCounts, type FindingFilter } from './read.ts'
 import { parseRunRequest } from './request.ts'
 import { createRule, deleteRule, listRules, updateRule } from './rules.ts'
@@ -74,6 +75,12 @@ export function checkRoutes(ctx: AppContext): Router {
   router.patch('/api/checks/settings', async (req, res) => {
     const user = requireAction(req, 'check.manage')
     res.json(await saveDefaults(db, user, req.body))
+  })
+
+  // A candidate outline checked without saving it, for the warning while drawing.
+  router.post('/api/checks/preview', async (req, res) => {
+    const user = requireAction(req, 'parcel.read')
+    res.json(await previewChecks(db, user, parsePreviewRequest(req.body), language(req)))
   })
 
   /**

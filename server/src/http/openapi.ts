@@ -150,7 +150,8 @@ export const OPENAPI = {
           'Multipart, field `file`. Fields: `target` (parcels, occupations, layer:<id>), `srid` (EPSG of the ' +
           'coordinates, overrides .prj/crs), `encoding` (DBF code page), `mode` (atomic, the default, or partial), ' +
           '`makeValid` (repair invalid geometries, noted in the history), `gcj02` (convert from GCJ-02), `mapping` ' +
-          '(JSON {"column": "property"}), `class` (zone class for a layer file), `dry_run` (report only). ' +
+          '(JSON {"column": "property"}), `class` (zone class for a layer file), `dry_run` (report only), `preview` (with dry_run: the features ' +
+          'in the report, EPSG:4490, for a map). ' +
           'Parcels are matched by code: a code in use updates that parcel.',
         requestBody: {
           content: {
@@ -169,6 +170,7 @@ export const OPENAPI = {
                   mapping: { type: 'string' },
                   class: { type: 'string' },
                   dry_run: { type: 'string', enum: ['true', 'false'] },
+                  preview: { type: 'string', enum: ['true', 'false'], description: 'with dry_run: return the features read' },
                 },
               },
             },
@@ -316,6 +318,24 @@ export const OPENAPI = {
           detected: { type: 'object', description: 'format, srid, crs_name, crs_source, encoding, encoding_source, gcj02' },
           mapping: { type: 'object', description: 'source column → parcel property' },
           warnings: { type: 'array', items: { type: 'string' } },
+          preview: {
+            type: 'object',
+            description: 'dry run with preview: the features as read, converted to EPSG:4490 (at most 5000 features and 500,000 vertices)',
+            properties: {
+              type: { type: 'string', enum: ['FeatureCollection'] },
+              features: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    geometry: { type: 'object' },
+                    properties: { type: 'object', properties: { index: { type: 'integer' }, label: { type: 'string', nullable: true, description: 'the value of the column mapped to code (or name)' }, rejected: { type: 'string', nullable: true, description: 'the first problem code of a feature that would be refused' } } },
+                  },
+                },
+              },
+              truncated: { type: 'boolean' },
+            },
+          },
         },
       },
       Version: {

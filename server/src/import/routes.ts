@@ -61,6 +61,7 @@ function importRequest(upload: Upload, limits: ImportLimits): ImportRequest {
     mapping: mapping(fields),
     zoneClass: fields.class || undefined,
     dryRun: flag(fields, 'dry_run'),
+    preview: flag(fields, 'preview'),
     limits,
   }
 }

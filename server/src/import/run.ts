@@ -1,3 +1,4 @@
+import type { Geometry } from 'geojson'
 import { can, type User } from '../auth/roles.ts'
 import type { Db, Queryable } from '../db/db.ts'
 import { AppError, quote } from '../errors/app-error.ts'
@@ -27,6 +28,8 @@ export interface ImportRequest {
   zoneClass?: string
   /** read, check and report, then roll everything back */
   dryRun?: boolean
+  /** with dryRun: put the features, as read and converted to EPSG:4490, in the report for a map */
+  preview?: boolean
   limits: ImportLimits
 }
 
@@ -53,7 +56,24 @@ export interface ImportReport {
   }
   mapping: Record<string, string>
   warnings: string[]
+  /** a dry run's features for a map, when asked for (at most PREVIEW_LIMITS) */
+  preview?: ImportPreview
 }
+
+/** The features of a dry run for a map: each with its place in the file and what became of it. */
+export interface ImportPreview {
+  type: 'FeatureCollection'
+  features: {
+    type: 'Feature'
+    geometry: Geometry
+    properties: { index: number; label: string | null; rejected: string | null }
+  }[]
+  /** true when the file has more features or vertices than PREVIEW_LIMITS allows */
+  truncated: boolean
+}
+
+/** A preview stays a few MB at most, whatever the file. */
+export const PREVIEW_LIMITS = { features: 5000, vertices: 500_000 }
 
 export function parseTarget(value: unknown): ImportTarget {
   if (value === 'parcels' || value === undefined || value === '') return { kind: 'parcels' }
@@ -224,5 +244,48 @@ function toReport(
     },
     mapping,
     warnings: read.warnings,
+    ...(request.dryRun && request.preview ? { preview: previewOf(read, outcome.problems, mapping) } : {}),
   }
+}
+
+function positions(coordinates: unknown): number {
+  if (!Array.isArray(coordinates)) return 0
+  if (typeof coordinates[0] === 'number') return 1
+  return coordinates.reduce((n: number, inner: unknown) => n + positions(inner), 0)
+}
+
+function vertexCount(geometry: Geometry): number {
+  if (geometry.type === 'GeometryCollection') return geometry.geometries.reduce((n, g) => n + vertexCount(g), 0)
+  return positions(geometry.coordinates)
+}
+
+/** The label of a feature on the preview map: the column mapped to code, else to name. */
+function labelColumn(mapping: Record<string, string>): string | undefined {
+  const entries = Object.entries(mapping)
+  return (entries.find(([, field]) => field === 'code') ?? entries.find(([, field]) => field === 'name'))?.[0]
+}
+
+function previewOf(read: ReadResult, problems: FeatureProblem[], mapping: Record<string, string>): ImportPreview {
+  const rejected = new Map<number, string>()
+  for (const problem of problems) if (!rejected.has(problem.index)) rejected.set(problem.index, problem.code)
+  const column = labelColumn(mapping)
+  const features: ImportPreview['features'] = []
+  let vertices = 0
+  for (const feature of read.features) {
+    vertices += vertexCount(feature.geometry)
+    if (features.length >= PREVIEW_LIMITS.features || vertices > PREVIEW_LIMITS.vertices) {
+      return { type: 'FeatureCollection', features, truncated: true }
+    }
+    const label = column === undefined ? null : feature.properties[column]
+    features.push({
+      type: 'Feature',
+      geometry: feature.geometry,
+      properties: {
+        index: feature.index,
+        label: label === undefined || label === null || label === '' ? null : String(label),
+        rejected: rejected.get(feature.index) ?? null,
+      },
+    })
+  }
+  return { type: 'FeatureCollection', features, truncated: false }
 }

@@ -43,6 +43,27 @@ const notice = {
   },
 }
 
+const neighbour = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['parcel', 'road', 'river', 'village_boundary', 'none'], description: 'none: nothing within reach (空地)' },
+    ref: { type: 'string', nullable: true, description: 'the parcel code, zone code or neighbouring village code' },
+    name: { type: 'string', nullable: true },
+    road_class: { type: 'string', nullable: true },
+    distance_m: { type: 'number', nullable: true, description: "from the parcel's edge, m (EPSG:4549); road land counts from its edge" },
+    text: { type: 'string', description: 'the side in words, in Chinese, as the dossier prints it' },
+  },
+}
+
+const fourSides = {
+  type: 'object',
+  properties: {
+    parcel_id: { type: 'integer' },
+    reach_m: { type: 'number', description: 'how far beyond the parcel a neighbour is looked for, m' },
+    sides: { type: 'object', properties: { east: neighbour, south: neighbour, west: neighbour, north: neighbour } },
+  },
+}
+
 export function reportPaths(standardErrors: object) {
   const ledger = (place: object, level: string) => ({
     '.xlsx': {
@@ -68,6 +89,13 @@ export function reportPaths(standardErrors: object) {
         summary: 'The parcel dossier (地块核查报告): map figure, identification, areas, 四至, boundary points in EPSG:4549 m, findings, history, contract fields, signatures',
         parameters: [path('id', 'parcel id', { type: 'integer' })],
         responses: { '200': binary('application/pdf', 'A4 PDF, attachment dossier-<code>-YYYYMMDD.pdf; Server-Timing gives the time taken'), '404': error('no such parcel'), ...standardErrors },
+      },
+    },
+    '/api/parcels/{id}/four-sides': {
+      get: {
+        summary: "The parcel's 四至: what adjoins it on the east, south, west and north, within reach_m metres (EPSG:4549), as the dossier and ledger name it",
+        parameters: [path('id', 'parcel id', { type: 'integer' })],
+        responses: { '200': { description: 'the four sides', ...json(fourSides) }, '404': error('no such parcel'), ...standardErrors },
       },
     },
     '/api/villages/{code}/dossiers.zip': {

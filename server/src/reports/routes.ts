@@ -11,6 +11,7 @@ import type { AppContext } from '../http/context.ts'
 import { readParcel } from '../parcels/store.ts'
 import { deleteCalendarDay, readCalendar, setCalendarDay } from './calendar.ts'
 import { dossierBytes, sendDossierZip } from './dossier.ts'
+import { FOUR_SIDES_REACH_M, fourSides, neighbourText, SIDES } from './four-sides.ts'
 import { ledgerPdf, sendLedgerXlsx, type LedgerPlace } from './ledger.ts'
 import { createNotice, noticeHtml, noticeJson, noticePdf, publicNoticeJson, readNotice, withdrawNotice, type Notice } from './notice.ts'
 import { statistics } from './statistics.ts'
@@ -97,6 +98,18 @@ export function reportRoutes(ctx: AppContext): Router {
     sendAttachment(res, 'application/pdf', `dossier-${parcel.code}-${chinaDate()}.pdf`)
     res.setHeader('Server-Timing', `dossier;dur=${Date.now() - started}`)
     res.end(bytes)
+  })
+
+  // 四至 as the dossier and the ledger word it, with the facts behind each side.
+  router.get('/api/parcels/:id/four-sides', async (req, res) => {
+    const user = requireAction(req, 'parcel.read')
+    const parcel = await readParcel(db, user, parcelId(req))
+    const sides = (await fourSides(db, [parcel.id])).get(parcel.id)!
+    res.json({
+      parcel_id: parcel.id,
+      reach_m: FOUR_SIDES_REACH_M,
+      sides: Object.fromEntries(SIDES.map((side) => [side, { ...sides[side], text: neighbourText(sides[side]) }])),
+    })
   })
 
   router.get('/api/villages/:code/dossiers.zip', async (req, res) => {
