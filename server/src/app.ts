@@ -2,10 +2,13 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import express, { type Express } from 'express'
 import { attachmentRoutes } from './attachments/routes.ts'
+import { auditAnswers, auditContext, recordInTransaction } from './audit/record.ts'
+import { auditRoutes } from './audit/routes.ts'
 import { authenticate, sameOrigin } from './auth/middleware.ts'
 import { authRoutes } from './auth/routes.ts'
 import { checkRoutes } from './checks/routes.ts'
 import { contractRoutes } from './contracts/routes.ts'
+import { setBeforeCommit } from './db/db.ts'
 import { AppError } from './errors/app-error.ts'
 import { errorMiddleware } from './errors/middleware.ts'
 import { exportRoutes } from './export/routes.ts'
@@ -36,10 +39,14 @@ export function createApp(ctx: AppContext): Express {
 
   app.get('/api/openapi.json', openApiRoute)
 
+  setBeforeCommit(recordInTransaction)
+  app.use(auditAnswers(ctx.db))
   app.use('/api', express.json({ limit: JSON_LIMIT, type: ['application/json', 'application/geo+json'] }))
   app.use(authenticate(ctx.db))
   app.use(sameOrigin)
+  app.use(auditContext)
   app.use(authRoutes(ctx))
+  app.use(auditRoutes(ctx))
   app.use(placeRoutes(ctx))
   app.use(parcelRoutes(ctx))
   app.use(layerRoutes(ctx))

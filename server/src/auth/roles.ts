@@ -41,11 +41,13 @@ export type Action =
   | 'workflow.confirm'
   /** exempt a check finding, with an approval number, approver and date */
   | 'finding.waive'
+  /** read the audit log of writes and sign-ins */
+  | 'audit.read'
 
 const GRANTS: Record<Role, readonly Action[]> = {
   admin: [
     'parcel.read', 'parcel.write', 'layer.read', 'layer.manage', 'occupation.write', 'import.read',
-    'user.manage', 'token.manage', 'check.run', 'check.manage', 'workflow.confirm', 'finding.waive',
+    'user.manage', 'token.manage', 'check.run', 'check.manage', 'workflow.confirm', 'finding.waive', 'audit.read',
   ],
   analyst: [
     'parcel.read', 'layer.read', 'layer.manage', 'occupation.write', 'import.read', 'token.manage', 'check.run',

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express'
+import { recordSignIn, type SignInRefusal } from '../audit/record.ts'
 import { AppError } from '../errors/app-error.ts'
 import type { AppContext } from '../http/context.ts'
 import { log } from '../log.ts'
@@ -14,12 +15,19 @@ export function authRoutes(ctx: AppContext): Router {
 
   router.post('/api/session', async (req, res) => {
     const { username, password } = (req.body ?? {}) as Record<string, unknown>
-    if (typeof username !== 'string' || typeof password !== 'string') throw new AppError('invalid_credentials')
     const ip = req.ip ?? 'unknown'
+    const tried = typeof username === 'string' ? username : null
+    // Every attempt is audited, refused ones with their reason; the answer to
+    // the client stays the same for an unknown name and a wrong password.
+    const refuse = async (refusal: SignInRefusal, error: AppError, userId: number | null = null): Promise<never> => {
+      await recordSignIn(db, { username: tried, userId, ip, refusal, status: error.status })
+      throw error
+    }
+    if (typeof username !== 'string' || typeof password !== 'string') return refuse('malformed', new AppError('invalid_credentials'))
 
     const wait = await loginRetryAfter(db, username, ip)
     if (wait > 0) {
-      throw new AppError('too_many_attempts', { retry_after: wait }, null, { 'Retry-After': String(wait) })
+      return refuse('rate_limited', new AppError('too_many_attempts', { retry_after: wait }, null, { 'Retry-After': String(wait) }))
     }
     const { rows } = await db.query<Parameters<typeof toUser>[0] & { password_hash: string }>(
       `SELECT id, username, display_name, role, town, password_hash
@@ -31,10 +39,14 @@ export function authRoutes(ctx: AppContext): Router {
     await recordLoginAttempt(db, username, ip, ok && row !== undefined)
     if (!ok || !row) {
       log.info('sign-in refused', { username, ip })
-      throw new AppError('invalid_credentials')
+      return refuse(row ? 'wrong_password' : 'unknown_user', new AppError('invalid_credentials'), row?.id ?? null)
     }
 
-    const token = await createSession(db, row.id, ctx.config.sessionHours)
+    const token = await db.transaction(async (tx) => {
+      const created = await createSession(tx, row.id, ctx.config.sessionHours)
+      await recordSignIn(tx, { username: tried, userId: row.id, ip, refusal: null, status: 201 })
+      return created
+    })
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'lax',

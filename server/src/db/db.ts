@@ -25,3 +25,21 @@ export interface Db extends Queryable {
 export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`
 }
+
+/**
+ * Work done inside every transaction just before it commits, by both drivers.
+ * The audit log uses it to write a request's row in the same transaction as
+ * the request's write (server/src/audit/record.ts); outside a request it does
+ * nothing.
+ */
+export type BeforeCommit = (tx: Queryable) => Promise<void>
+
+let beforeCommit: BeforeCommit | null = null
+
+export function setBeforeCommit(hook: BeforeCommit | null): void {
+  beforeCommit = hook
+}
+
+export async function runBeforeCommit(tx: Queryable): Promise<void> {
+  if (beforeCommit) await beforeCommit(tx)
+}

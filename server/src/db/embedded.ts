@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { postgis } from '@electric-sql/pglite-postgis'
 import { log } from '../log.ts'
-import type { Db, Queryable, Rows } from './db.ts'
+import { runBeforeCommit, type Db, type Queryable, type Rows } from './db.ts'
 
 /**
  * The embedded driver. PGlite is one connection: it runs queries and whole
@@ -33,12 +33,15 @@ class EmbeddedDb implements Db {
   }
 
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.pg.transaction((tx) =>
-      work({
+    return this.pg.transaction(async (tx) => {
+      const q: Queryable = {
         query: (sql, params = []) => run(tx, sql, params),
         exec: async (sql) => void (await tx.exec(sql)),
-      }),
-    )
+      }
+      const result = await work(q)
+      await runBeforeCommit(q)
+      return result
+    })
   }
 
   /** A copy of the whole data directory, used by tests to start from a template. */

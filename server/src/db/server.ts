@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { log } from '../log.ts'
-import type { Db, Queryable, Rows } from './db.ts'
+import { runBeforeCommit, type Db, type Queryable, type Rows } from './db.ts'
 
 // bigint (int8) and numeric arrive as strings from node-postgres; PGlite gives
 // numbers. Parse both to numbers here so rows look the same from either driver.
@@ -33,10 +33,12 @@ class ServerDb implements Db {
     const client = await this.pool.connect()
     try {
       await client.query('BEGIN')
-      const result = await work({
+      const q: Queryable = {
         query: (sql, params = []) => run(client, sql, params),
         exec: async (sql) => void (await client.query(sql)),
-      })
+      }
+      const result = await work(q)
+      await runBeforeCommit(q)
       await client.query('COMMIT')
       return result
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express'
 import { attachmentPaths } from '../attachments/openapi.ts'
+import { auditPaths } from '../audit/openapi.ts'
 import { ROLES } from '../auth/roles.ts'
 import { ATTACHMENT_MAX_BYTES } from '../config.ts'
 import { CATEGORY_CODES } from '../domain/categories.ts'
@@ -241,6 +242,7 @@ export const OPENAPI = {
     ...workflowPaths(STANDARD_ERRORS),
     ...contractPaths(STANDARD_ERRORS),
     ...waiverPaths(STANDARD_ERRORS),
+    ...auditPaths(STANDARD_ERRORS),
     ...attachmentPaths(STANDARD_ERRORS, ATTACHMENT_MAX_BYTES),
     '/api/parcels/{id}/history': {
       get: {
