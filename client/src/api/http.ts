@@ -17,13 +17,21 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'
   body?: unknown
   signal?: AbortSignal
+  /** e.g. If-Match with a parcel's ETag */
+  headers?: Record<string, string>
+}
+
+/** A JSON answer with the ETag it came with (a parcel's version in quotes). */
+export interface Tagged<T> {
+  body: T
+  etag: string | null
 }
 
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown; details?: unknown }
 }
 
-async function toApiError(response: Response): Promise<ApiError> {
+export async function toApiError(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => null)) as ErrorBody | null
   const error = body?.error
   if (typeof error?.code !== 'string' || typeof error.message !== 'string') {
@@ -41,9 +49,15 @@ async function toApiError(response: Response): Promise<ApiError> {
  * error messages come back in the language the user reads.
  */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  return (await requestTagged<T>(path, options)).body
+}
+
+/** As request(), keeping the answer's ETag for a later If-Match. */
+export async function requestTagged<T>(path: string, options: RequestOptions = {}): Promise<Tagged<T>> {
   const headers: Record<string, string> = {
     Accept: 'application/json',
     'Accept-Language': getLanguage(),
+    ...options.headers,
   }
   if (options.body !== undefined) headers['Content-Type'] = 'application/json'
 
@@ -62,6 +76,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
 
   if (!response.ok) throw await toApiError(response)
-  if (response.status === 204) return undefined as T
-  return (await response.json()) as T
+  const etag = response.headers.get('ETag')
+  if (response.status === 204) return { body: undefined as T, etag }
+  return { body: (await response.json()) as T, etag }
 }

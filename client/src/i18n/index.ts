@@ -1,12 +1,17 @@
 import { en } from './en.ts'
-import { zhCN, type MessageKey } from './zh-CN.ts'
+import { toolsEn } from './tools-en.ts'
+import { toolsZhCN, type ToolsMessageKey } from './tools-zh-CN.ts'
+import { zhCN, type MessageKey as CoreMessageKey } from './zh-CN.ts'
 
-export type { MessageKey }
+export type MessageKey = CoreMessageKey | ToolsMessageKey
 export type Language = 'zh-CN' | 'en'
 
 export const LANGUAGES: readonly Language[] = ['zh-CN', 'en']
 const STORAGE_KEY = 'jiyuan.lang'
-const messages: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }
+const messages: Record<Language, Record<MessageKey, string>> = {
+  'zh-CN': { ...zhCN, ...toolsZhCN },
+  en: { ...en, ...toolsEn },
+}
 
 type Listener = (language: Language) => void
 const listeners = new Set<Listener>()

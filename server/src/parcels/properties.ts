@@ -1,6 +1,13 @@
 import { AppError, quote } from '../errors/app-error.ts'
 import { PROBLEMS, STATUSES, type Problem, type Status } from '../domain/workflow.ts'
 import { CATEGORY_CODES, type CategoryCode } from '../domain/categories.ts'
+import {
+  CODE_PATTERN,
+  CONTROL_CHARACTERS,
+  DECLARED_AREA_MAX_MU,
+  PLACE_CODE_PATTERN,
+  TEXT_LIMITS,
+} from '../domain/parcel-fields.ts'
 
 /** The properties a client may set on a parcel. */
 export interface ParcelProperties {
@@ -24,14 +31,6 @@ const READ_ONLY = new Set([
   'id', 'area_m2', 'area_mu', 'version', 'updated_at', 'updated_by', 'created_at', 'created_by', 'deleted_at',
 ])
 
-// Longest text accepted per field, in characters.
-const TEXT_LIMITS = {
-  name: 200,
-  subtype: 100,
-  ownership: 200,
-  location: 500,
-  intended_use: 50,
-} as const
 const ATTRIBUTES_LIMIT = 64 * 1024
 
 type Field = keyof ParcelProperties
@@ -90,15 +89,14 @@ function invalid(field: string, value: unknown, reason: string): AppError {
 }
 
 function parseCode(value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(value)) {
+  if (typeof value !== 'string' || !CODE_PATTERN.test(value)) {
     throw new AppError('invalid_code', { value: quote(value) })
   }
   return value
 }
 
 function parseIdentifier(field: 'town' | 'village', value: unknown): string {
-  // Town and village codes are digits only (370215xxx, 370215xxxxxx).
-  if (typeof value !== 'string' || !/^\d{9,12}$/.test(value)) {
+  if (typeof value !== 'string' || !PLACE_CODE_PATTERN.test(value)) {
     throw new AppError(field === 'town' ? 'unknown_town' : 'unknown_village', { value: quote(value), town: '' })
   }
   return value
@@ -110,8 +108,7 @@ function parseText(field: keyof typeof TEXT_LIMITS, value: unknown): string | nu
   if (value.length > TEXT_LIMITS[field]) {
     throw new AppError('property_too_long', { field, length: value.length, limit: TEXT_LIMITS[field] })
   }
-  // Control characters other than tab and newline have no place in a ledger.
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value)) throw invalid(field, value, 'contains control characters')
+  if (CONTROL_CHARACTERS.test(value)) throw invalid(field, value, 'contains control characters')
   return value
 }
 
@@ -141,8 +138,8 @@ function parseProblems(value: unknown): Problem[] {
 
 function parseArea(value: unknown): number | null {
   if (value === null) return null
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1_000_000) {
-    throw invalid('declared_area_mu', value, 'a number of 亩 from 0 to 1,000,000')
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > DECLARED_AREA_MAX_MU) {
+    throw invalid('declared_area_mu', value, `a number of 亩 from 0 to ${DECLARED_AREA_MAX_MU.toLocaleString('en-US')}`)
   }
   return value
 }
