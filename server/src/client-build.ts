@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { ROOT } from './config.ts'
 import { log } from './log.ts'
@@ -25,10 +25,36 @@ export async function ensureClientBuilt(distDir: string): Promise<void> {
   }
   const sources = [path.join(ROOT, 'client/src'), path.join(ROOT, 'server/src/domain')].filter(existsSync)
   const sourceTime = Math.max(...sources.map(newest), statSync(path.join(ROOT, 'client/index.html')).mtimeMs)
-  if (existsSync(index) && statSync(index).mtimeMs >= sourceTime) return
+  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= sourceTime
+  if (fresh()) return
 
-  const started = Date.now()
-  const { build } = await import('vite')
-  await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'error' })
-  log.info('client built', { dir: distDir, ms: Date.now() - started })
+  // Several server processes started at once from one installation build it
+  // once: the others wait for the first, whose build empties the folder first.
+  const lock = `${distDir}.building`
+  while (!takeLock(lock)) {
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    if (fresh()) return
+  }
+  try {
+    const started = Date.now()
+    const { build } = await import('vite')
+    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'error' })
+    log.info('client built', { dir: distDir, ms: Date.now() - started })
+  } finally {
+    rmSync(lock, { recursive: true, force: true })
+  }
+}
+
+// A build takes well under a minute; an older lock was left by a process that died.
+const STALE_LOCK_MS = 5 * 60_000
+
+/** mkdir is atomic: exactly one process creates the folder. */
+function takeLock(lock: string): boolean {
+  if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true })
+  try {
+    mkdirSync(lock)
+    return true
+  } catch {
+    return false
+  }
 }

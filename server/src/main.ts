@@ -4,6 +4,8 @@ import { ensureClientBuilt } from './client-build.ts'
 import { readConfig } from './config.ts'
 import { openDatabase } from './db/open.ts'
 import { createApp } from './app.ts'
+import { JOB_HANDLERS } from './jobs/handlers.ts'
+import { startJobWorker } from './jobs/worker.ts'
 import { log, setLogLevel } from './log.ts'
 import { isEmpty, loadSamples } from './samples/load.ts'
 
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   await ensureAdmin(db, config.adminPassword)
 
   const server = createServer(createApp({ config, db, postgis }))
+  const worker = startJobWorker(db, JOB_HANDLERS)
   server.listen(config.port, () => {
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : config.port
@@ -29,7 +32,7 @@ async function main(): Promise<void> {
 
   const stop = (signal: string) => {
     log.info('shutting down', { signal })
-    server.close(() => void db.close().then(() => process.exit(0)))
+    server.close(() => void worker.stop().then(() => db.close()).then(() => process.exit(0)))
     setTimeout(() => process.exit(1), 10_000).unref()
   }
   process.once('SIGINT', () => stop('SIGINT'))

@@ -14,6 +14,8 @@ import type { Db } from '../../server/src/db/db.ts'
 import { openEmbedded } from '../../server/src/db/embedded.ts'
 import { prepare } from '../../server/src/db/open.ts'
 import { openServer } from '../../server/src/db/server.ts'
+import { JOB_HANDLERS } from '../../server/src/jobs/handlers.ts'
+import { startJobWorker } from '../../server/src/jobs/worker.ts'
 import type { Backend } from './backends.ts'
 import { TEST_USERS, type TestUser } from './fixtures.ts'
 import { databaseUrl, PG_TEMPLATE } from './template.ts'
@@ -59,6 +61,7 @@ export async function startTestApp(backend: Backend, overrides: Partial<Config> 
   const { postgis } = await prepare(db)
   const config = { ...readConfig({}), port: 0, ...overrides }
   const server: Server = createServer(createApp({ config, db, postgis }))
+  const worker = startJobWorker(db, JOB_HANDLERS, { pollMs: 200 })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
@@ -73,6 +76,7 @@ export async function startTestApp(backend: Backend, overrides: Partial<Config> 
     anonymous: () => new Client(url),
     async close() {
       await new Promise((resolve) => server.close(resolve))
+      await worker.stop()
       await db.close()
       await drop()
     },

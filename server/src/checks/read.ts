@@ -37,12 +37,18 @@ export interface RunRow {
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString())
 
-/** Marks runs whose process died as failed, so nobody waits on them forever. */
+/**
+ * Marks runs done within a request (a village, listed parcels, the re-check of
+ * a save) whose process died as failed, so nobody waits on them forever. Runs
+ * handed to a background job are the job's to take over or give up
+ * (server/src/jobs/).
+ */
 export async function failStaleRuns(db: Queryable): Promise<void> {
   await db.query(
-    `UPDATE check_runs SET status = 'failed', finished_at = now(),
+    `UPDATE check_runs r SET status = 'failed', finished_at = now(),
        error = format('interrupted: no progress for %s minutes (the server process stopped)', $1::int)
-     WHERE status IN ('queued', 'running') AND heartbeat_at < now() - make_interval(mins => $1::int)`,
+     WHERE r.status IN ('queued', 'running') AND r.heartbeat_at < now() - make_interval(mins => $1::int)
+       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'check_run' AND j.ref = r.id AND j.status IN ('queued', 'running'))`,
     [STALE_MINUTES],
   )
 }

@@ -94,9 +94,10 @@ export function checkRoutes(ctx: AppContext): Router {
     const runId = await createRun(db, request)
     const small = request.scope.type === 'parcels' ? request.scope.ids.length <= BATCH_SIZE : request.scope.type === 'village'
     if (small) await executeRun(db, runId, { small: true })
-    else startInBackground(db, runId)
-    log.info('check run started', { run: runId, user: user.username, scope: request.scope.type, kinds: request.kinds.join(','), background: !small })
+    // Read before a worker can take it, so a background run answers queued.
     const run = await readRun(db, user, runId)
+    if (!small) await startInBackground(db, runId)
+    log.info('check run started', { run: runId, user: user.username, scope: request.scope.type, kinds: request.kinds.join(','), background: !small })
     const json = runJson(run)
     res.status(201).setHeader('Location', `/api/checks/${runId}`)
     res.json({ run_id: runId, status: run.status, summary: { ...json.summary, progress: json.progress }, run: json })

@@ -1,5 +1,6 @@
 import os from 'node:os'
 import type { Db, Queryable } from '../db/db.ts'
+import { enqueueJob, wakeWorkers } from '../jobs/queue.ts'
 import { log } from '../log.ts'
 import { M2_PER_MU, ZONE_CLASS_NAMES, type CheckKind, type Severity } from './kinds.ts'
 import { ensurePrepared, ensureRoadControl, hasRoadControl, liveLayers, type LayerVersion } from './layers.ts'
@@ -7,6 +8,9 @@ import type { CheckParams } from './params.ts'
 import { rulesForRun } from './rules.ts'
 import { scopeOccupationCount, scopeOf, scopeParcels, scopeValues, type Scope } from './scope.ts'
 import { CODE_VERSION, pin, runStatement } from './sql.ts'
+
+/** The kind of the background job that does a run (server/src/checks/job.ts). */
+export const CHECK_RUN_JOB = 'check_run'
 
 /** Parcels per batch: each batch is a few statements and one progress update. */
 export const BATCH_SIZE = 2000
@@ -57,11 +61,13 @@ export async function createRun(db: Queryable, request: RunRequest): Promise<num
   return rows[0]!.id
 }
 
-/** Starts a run without waiting for it: the request returns while the run goes on. */
-export function startInBackground(db: Db, runId: number): void {
-  setImmediate(() => {
-    executeRun(db, runId).catch((error: unknown) => log.error('check run crashed', { run: runId, error }))
-  })
+/**
+ * Hands a run to the background jobs (server/src/jobs/): any server process
+ * on this database takes it, and one whose process dies is taken over.
+ */
+export async function startInBackground(db: Db, runId: number): Promise<void> {
+  await enqueueJob(db, CHECK_RUN_JOB, runId)
+  wakeWorkers()
 }
 
 /**
@@ -70,8 +76,11 @@ export function startInBackground(db: Db, runId: number): void {
  * progress in the database after each step and batch; a small one (`small`)
  * runs in one transaction, which is quicker and shows only its end. Marks the
  * run done or failed; never throws for a failure of the checks themselves.
+ * Aborting `signal` stops it between steps and batches and rethrows, leaving
+ * the run for whoever takes the job next.
  */
-export async function executeRun(db: Db, runId: number, options: { small?: boolean } = {}): Promise<void> {
+export async function executeRun(db: Db, runId: number, options: { small?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+  const { signal } = options
   const started = Date.now()
   const timings: Record<string, number> = {}
   let step = 'prepare'
@@ -80,6 +89,7 @@ export async function executeRun(db: Db, runId: number, options: { small?: boole
     else await work(db, false)
     log.info('check run done', { run: runId, ms: Date.now() - started })
   } catch (error) {
+    if (signal?.aborted) throw error
     const message = `${step}: ${error instanceof Error ? error.message : String(error)}`
     log.error('check run failed', { run: runId, step, error: message })
     await db.query(
@@ -94,6 +104,7 @@ export async function executeRun(db: Db, runId: number, options: { small?: boole
   async function work(q: Db, pinned: boolean): Promise<void> {
     let stepStarted = started
     const setStep = async (name: string) => {
+      signal?.throwIfAborted()
       timings[step] = Date.now() - stepStarted
       step = name
       stepStarted = Date.now()
@@ -109,7 +120,7 @@ export async function executeRun(db: Db, runId: number, options: { small?: boole
     )
     if (!rows[0]) return
     const ctx = await prepareRun(q, runId, rows[0], pinned)
-    await perform(ctx, setStep)
+    await perform(ctx, setStep, signal)
     timings[step] = Date.now() - stepStarted
     await finish(q, runId, started, timings)
   }
@@ -138,7 +149,7 @@ function concurrency(ctx: RunContext): number {
   return ctx.db.driver === 'postgres' && !ctx.pinned ? Math.max(1, Math.min(4, os.availableParallelism())) : 1
 }
 
-async function perform(ctx: RunContext, setStep: (name: string) => Promise<void>): Promise<void> {
+async function perform(ctx: RunContext, setStep: (name: string) => Promise<void>, signal?: AbortSignal): Promise<void> {
   const { db, runId, kinds, scope } = ctx
   const parcels = await scopeParcels(db, scope)
   const occupations = kinds.includes('encroachment') ? await scopeOccupationCount(db, scope) : 0
@@ -153,6 +164,7 @@ async function perform(ctx: RunContext, setStep: (name: string) => Promise<void>
   const batches: { n: number; ids: number[] }[] = []
   for (let i = 0; i < parcels.length; i += BATCH_SIZE) batches.push({ n: i / BATCH_SIZE, ids: parcels.slice(i, i + BATCH_SIZE) })
   await inParallel(batches, concurrency(ctx), async (batch) => {
+    signal?.throwIfAborted()
     const found = await checkBatch(ctx, batch)
     await db.query(
       `UPDATE check_runs SET parcels_done = parcels_done + $2, findings = findings + $3, heartbeat_at = now() WHERE id = $1`,

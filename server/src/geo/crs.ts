@@ -46,6 +46,8 @@ export const ESRI_WKT: Readonly<Record<Epsg, string>> = {
   4528: gaussKrugerWkt('CGCS2000_3_Degree_GK_Zone_40', '40500000.0'),
 }
 
+// Per process, like every cache of the server: a converter depends only on the
+// two fixed CRS definitions, so all processes build the same one.
 const converters = new Map<string, proj4.Converter>()
 
 function converter(from: Epsg, to: Epsg): proj4.Converter {

@@ -426,6 +426,7 @@ export function detectionWarnings(srid: number): string[] {
   ]
 }
 
+// Per process: built from fixed CRS definitions only, the same in every process.
 const converters = new Map<string, proj4.Converter>()
 
 /** A function from the source CRS to EPSG:4490 lon/lat. */

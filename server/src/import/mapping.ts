@@ -194,6 +194,8 @@ export type ExplicitMapping = Record<string, ParcelField | null>
 
 // The features of one file share their columns: the plan is made once per
 // set of columns, not once per feature (100,000 times for a district).
+// Per process: a plan depends only on the column names and the fixed
+// dictionaries of this file, never on the database.
 const PLAN_CACHE_SIZE = 64
 const planCache = new Map<string, PlannedColumn[]>()
 

@@ -16,6 +16,7 @@ const FILES = {
 
 export type FontWeight = keyof typeof FILES
 
+// Per process: the fonts are files of the installation, parsed once.
 const parsed = new Map<FontWeight, fontkit.Font>()
 
 /** The parsed font, as pdfkit's registerFont takes it (anything with a layout()). */
