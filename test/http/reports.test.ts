@@ -170,6 +170,15 @@ describe.each(backends())('reports on the %s database', (backend) => {
       expect(pageText).toMatch(/比例尺 1:[\d,]+/)
     })
 
+    withPoppler('keeps the signature heading on the page of the signature boxes', () => {
+      const pages = Number(/Pages:\s+(\d+)/.exec(run('pdfinfo', [file]))![1])
+      const pageTexts = Array.from({ length: pages }, (_, i) =>
+        run('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), file, '-']))
+      const headed = pageTexts.findIndex((page) => page.includes('签字确认与审查核准'))
+      expect(headed).toBeGreaterThanOrEqual(0)
+      expect(pageTexts[headed]).toContain('签字（盖章）')
+    })
+
     it('is refused outside a town editor and without sign-in', async () => {
       expect((await download(editorTh, `/api/parcels/${subject.id}/report.pdf`)).status).toBe(subject.code.startsWith(TIANHENG) ? 200 : 403)
       expect((await download(app.anonymous(), `/api/parcels/${subject.id}/report.pdf`)).status).toBe(401)

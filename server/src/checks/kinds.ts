@@ -39,6 +39,15 @@ export const ZONE_CLASS_NAMES: Record<string, { zh: string; en: string }> = {
   sea_area: { zh: '海域', en: 'sea area' },
 }
 
+/**
+ * What a finding's piece lies in: a zone class, or `parcel` for an
+ * occupation intruding into a collective parcel.
+ */
+export const FINDING_CLASS_NAMES: Record<string, { zh: string; en: string }> = {
+  ...ZONE_CLASS_NAMES,
+  parcel: { zh: '集体地块', en: 'collective parcel' },
+}
+
 /** Road classes of the road layer and the 公路建筑控制区 each keeps. */
 export const ROAD_CLASSES = ['expressway', 'national', 'provincial', 'county', 'township'] as const
 export type RoadClass = (typeof ROAD_CLASSES)[number]

@@ -3,7 +3,7 @@
 // EPSG:4549 metres, the latest findings (with their waivers), the history,
 // the workflow steps, the contracts with their arrears and the signature
 // block (签字确认, 审查核准).
-import { KIND_NAMES, ZONE_CLASS_NAMES } from '../checks/kinds.ts'
+import { FINDING_CLASS_NAMES, KIND_NAMES } from '../checks/kinds.ts'
 import { contractArrears } from '../contracts/store.ts'
 import { intendedUseName } from '../domain/uses.ts'
 import { CONTRACT_PROBLEM_NAMES } from '../domain/workflow.ts'
@@ -14,7 +14,7 @@ import { SIDE_NAMES, SIDES, neighbourText } from './four-sides.ts'
 import {
   areaText, categoryText, fixed2, chinaTime, chineseDate, contractFields, m2, mu, problemsText, statusText,
 } from './format.ts'
-import { facts, footers, heading, newPdf, PAGE, paragraph, signatures, table, title, type Pdf } from './pdf.ts'
+import { facts, footers, heading, newPdf, PAGE, paragraph, signatureSection, table, title, type Pdf } from './pdf.ts'
 
 /** Where the map figure sits on the first page, in points from the top left. */
 export const DOSSIER_MAP_FRAME: Rect = { x: PAGE.margin, y: 100, width: PAGE.width - 2 * PAGE.margin, height: 330 }
@@ -40,13 +40,11 @@ export function dossierPdf(data: DossierData, today: string): Pdf {
   history(doc, data)
   steps(doc, data)
   contract(doc, data, today)
-  heading(doc, '十、签字确认与审查核准')
-  paragraph(doc, '以上地块信息经实地核查属实。', { size: 9 })
-  signatures(doc, [
+  signatureSection(doc, '十、签字确认与审查核准', [
     { role: '村干部签字确认', note: '村（社区）干部核实地块信息' },
     { role: '镇（街道）包村干部签字确认', note: '镇（街道）工作专班核实' },
     { role: '镇（街道）审查核准', note: '镇（街道）审查意见及盖章' },
-  ])
+  ], '以上地块信息经实地核查属实。')
   paragraph(doc, `报告日期：${chineseDate(today)}`, { size: 9 })
   return doc
 }
@@ -149,7 +147,7 @@ function findings(doc: Pdf, { findings, basis }: DossierData): void {
   ], findings.findings.map((f) => [
     KIND_NAMES[f.kind as keyof typeof KIND_NAMES]?.zh ?? f.kind,
     [f.layer_name, f.zone_code ?? f.other_parcel_code ?? f.occupation_code].filter(Boolean).join(' '),
-    f.zone_class ? (ZONE_CLASS_NAMES[f.zone_class]?.zh ?? f.zone_class) : '',
+    f.zone_class ? (FINDING_CLASS_NAMES[f.zone_class]?.zh ?? f.zone_class) : '',
     f.area_mu === null ? '' : fixed2(f.area_mu),
     f.ratio === null ? '' : (f.ratio * 100).toFixed(1),
     (SEVERITY_NAMES[f.severity] ?? f.severity) + (f.waiver ? '\n已豁免' : ''),

@@ -15,7 +15,7 @@ import { m2ToMu } from '../geo/extent.ts'
 import { Where } from '../parcels/list.ts'
 import { fourSides, fourSidesText } from './four-sides.ts'
 import { amountText, categoryText, chineseDate, fixed2, m2, mu, problemsText, statusText } from './format.ts'
-import { facts, footers, heading, newPdf, paragraph, signatures, table, title, type Pdf } from './pdf.ts'
+import { facts, footers, heading, newPdf, paragraph, signatureSection, table, title, type Pdf } from './pdf.ts'
 import { DIMENSION_NAMES, statistics, type Statistics } from './statistics.ts'
 
 export interface LedgerPlace {
@@ -195,8 +195,7 @@ export async function ledgerPdf(db: Queryable, place: LedgerPlace, today: string
       heading(doc, '分类合计')
       table(doc, TOTALS_HEADERS.map((header, i) => ({ header, width: i === 0 ? 3 : 2, align: i === 0 ? ('left' as const) : ('right' as const) })), totalsRows(totals), 8.5)
       facts(doc, [['面积', '椭球面积（CGCS2000），1 亩 = 10000/15 平方米'], ['四至', '按地块外侧 30 米内实际相邻的地块、道路、河道及村界计算']], 2)
-      heading(doc, '签字确认与审查核准')
-      signatures(doc, [
+      signatureSection(doc, '签字确认与审查核准', [
         { role: '村干部签字确认', note: '村（社区）干部对台账内容核实无误' },
         { role: '镇（街道）包村干部签字确认', note: '镇（街道）工作专班核实' },
         { role: '镇（街道）审查核准', note: '镇（街道）审查意见及盖章' },

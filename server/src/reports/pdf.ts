@@ -146,9 +146,27 @@ export function facts(doc: Pdf, pairs: readonly (readonly [string, string])[], c
   doc.fontSize(10)
 }
 
+const SIGNATURE_BOX_HEIGHT = 92
+
+/**
+ * The signature section: its heading, an optional lead sentence and the boxes,
+ * kept on one page so no signer signs under a heading left on the page before.
+ */
+export function signatureSection(
+  doc: Pdf,
+  text: string,
+  boxes: readonly { role: string; note: string }[],
+  lead?: string,
+): void {
+  ensureRoom(doc, 40 + (lead ? 20 : 0) + SIGNATURE_BOX_HEIGHT + 10)
+  heading(doc, text)
+  if (lead) paragraph(doc, lead, { size: 9 })
+  signatures(doc, boxes)
+}
+
 /** 签字确认 / 审查核准: a box per signer with lines for the signature and the date. */
 export function signatures(doc: Pdf, boxes: readonly { role: string; note: string }[]): void {
-  const height = 92
+  const height = SIGNATURE_BOX_HEIGHT
   ensureRoom(doc, height + 10)
   const gap = 10
   const width = (pageWidth(doc) - gap * (boxes.length - 1)) / boxes.length
