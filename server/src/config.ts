@@ -12,6 +12,8 @@ export interface Config {
   loadSamples: boolean
   samplesDir: string
   clientDir: string
+  /** Build the client at start when its sources are newer; off: serve client/dist as it is. */
+  buildClient: boolean
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   sessionHours: number
   importLimits: ImportLimits
@@ -36,6 +38,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadSamples: env.JIYUAN_SAMPLES !== 'off',
     samplesDir: path.resolve(env.JIYUAN_SAMPLES_DIR ?? path.join(ROOT, 'data-samples')),
     clientDir: path.join(ROOT, 'client/dist'),
+    buildClient: env.JIYUAN_CLIENT_BUILD !== 'off',
     logLevel: parseLogLevel(env.LOG_LEVEL),
     sessionHours: 12,
     publicUrl: env.JIYUAN_PUBLIC_URL || undefined,

@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   const started = Date.now()
   const config = readConfig()
   setLogLevel(config.logLevel)
-  const [{ db, postgis }] = await Promise.all([openDatabase(config), ensureClientBuilt(config.clientDir)])
+  const [{ db, postgis }] = await Promise.all([
+    openDatabase(config),
+    config.buildClient ? ensureClientBuilt(config.clientDir) : undefined,
+  ])
 
   if (config.loadSamples && (await isEmpty(db))) await loadSamples(db, config.samplesDir)
   await ensureAdmin(db, config.adminPassword)
