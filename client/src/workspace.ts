@@ -1,110 +1,185 @@
-import { parcelsInBbox, type Bbox } from './api/parcels.ts'
 import type { SessionUser } from './api/session.ts'
-import { townBoundaries } from './api/towns.ts'
-import { villageBoundaries } from './api/villages.ts'
+import { allowed } from './auth/permissions.ts'
 import { categoryColors } from './domain/categories.ts'
-import { onLanguageChange } from './i18n/index.ts'
-import { ParcelMap } from './map/parcel-map.ts'
+import { EXTENSIONS } from './extensions.ts'
+import { FilterState } from './filters/filter-state.ts'
+import { parcelTileUrl } from './filters/filter.ts'
+import { formatUrl, parseUrl, type UrlState } from './filters/url-state.ts'
+import { bboxOf } from './geometry/bbox.ts'
+import { onLanguageChange, t } from './i18n/index.ts'
+import { Activity } from './layout/activity.ts'
+import { ParcelPanel } from './layout/parcel-panel.ts'
+import { Sidebar } from './layout/sidebar.ts'
+import { LayerState } from './layers/layer-state.ts'
+import { MapView } from './map/map-view.ts'
+import { dashboardTab } from './panels/dashboard.ts'
 import { h } from './panels/dom.ts'
+import { filterTab } from './panels/filter.ts'
 import type { Header } from './panels/header.ts'
+import { layersTab } from './panels/layers.ts'
 import { mountLegend } from './panels/legend.ts'
-import { mountParcelPanel } from './panels/parcel-panel.ts'
-import { mountStatusLine, type StatusLine } from './panels/status-line.ts'
-import { toDisplay } from './parcels/display.ts'
-import { ParcelStore } from './parcels/store.ts'
-import { ViewLoader, type ParcelQuery } from './parcels/view-loader.ts'
+import { propertiesSection } from './panels/parcel-properties.ts'
+import { mountStatusLine } from './panels/status-line.ts'
+import { tableTab } from './panels/table.ts'
+import { Selection } from './parcels/selection.ts'
+import { Places } from './places/places.ts'
 import { Readiness } from './readiness.ts'
+import type { Workspace, WorkspaceExtension } from './workspace-api.ts'
 
-/** Jimo district, lon/lat (DOMAIN.md, "Places"). */
-const DISTRICT_BOUNDS: Bbox = [120.2, 36.2, 120.9, 36.6]
+/** Jimo district, lon/lat (DOMAIN.md, "Places"), until its outline has loaded. */
+const DISTRICT_BOUNDS: [number, number, number, number] = [120.2, 36.2, 120.9, 36.6]
 
-/** The most parcels one view loads; `numberMatched` tells when there are more. */
-const PARCEL_LIMIT = 10000
+/** The tabs every user has; other modules add theirs through client/src/extensions.ts. */
+const builtIn = (layers: LayerState): WorkspaceExtension[] => [
+  layersTab(layers),
+  filterTab,
+  tableTab,
+  dashboardTab,
+]
 
-const parcelsInView: ParcelQuery = (bbox, signal) => parcelsInBbox(bbox, PARCEL_LIMIT, signal)
-
-function showFailure(status: StatusLine, readiness: Readiness, error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error)
-  status.show('map.loadFailed', { message }, true)
-  readiness.fail()
-}
-
-/** Town and village boundaries on the map; their names for the header and the panel. */
-async function loadPlaces(map: ParcelMap, placeNames: Map<string, string>): Promise<void> {
-  const [towns, villages] = await Promise.all([townBoundaries(), villageBoundaries()])
-  for (const place of [...towns.features, ...villages.features]) {
-    placeNames.set(place.properties.code, place.properties.name)
-  }
-  map.setPlaces(towns, villages)
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 /**
- * The signed-in page: map, legend, parcel panel. The map container's
- * `data-map-state` turns `ready` once the boundaries and the parcels of the
- * view are drawn: end-to-end tests wait for it.
+ * The signed-in page: the sidebar of tabs on the left, the map in the middle,
+ * the selected parcel's panel on the right. The map container's
+ * `data-map-state` turns `ready` once the boundaries and the tiles of the
+ * current view and filter are drawn: end-to-end tests wait for it.
  */
 export function mountWorkspace(root: HTMLElement, user: SessionUser, header: Header): () => void {
+  const initial = parseUrl(location.search, location.hash)
+  const filter = new FilterState(initial.filter)
+  const layerState = new LayerState()
+  const sidebar = new Sidebar(() => t('sidebar.label'))
+  const activity = new Activity()
+  const selection = new Selection()
+  const panel = new ParcelPanel({ onClose: () => void selection.select(null) })
   const container = h('div', { class: 'map', 'data-map-state': 'loading' })
-  root.append(container)
-  const status = mountStatusLine(root)
-  const removeLegend = mountLegend(root)
-  const store = new ParcelStore()
-  const placeNames = new Map<string, string>()
+  const mapArea = h('div', { class: 'map-area' }, container, activity.element)
+  const layout = h('div', { class: 'workspace' }, sidebar.element, mapArea, panel.element)
+  root.append(layout)
+  const status = mountStatusLine(mapArea)
   const readiness = new Readiness((state) => (container.dataset.mapState = state))
-  const drawn = (task: string, token = readiness.current(task)): void =>
-    map.onceIdle(() => token !== undefined && readiness.finish(task, token))
+  const cleanups: (() => void)[] = []
 
-  const panel = mountParcelPanel(root, {
-    placeName: (code) => placeNames.get(code) ?? code,
-    onClose: () => select(null),
-  })
-  const select = (id: string | null): void => {
-    const parcel = id === null ? undefined : store.get(id)
-    map.setSelected(parcel ? id : null)
-    if (parcel) panel.show(parcel)
-    else panel.hide()
-  }
-
-  const loader = new ViewLoader(parcelsInView, {
-    onStart: () => status.show('map.loading'),
-    onLoaded(collection) {
-      store.replace(collection)
-      map.setParcels(toDisplay(store.all()))
-      const counts = { shown: store.size, matched: store.matched }
-      status.show(store.matched > store.size ? 'map.truncated' : 'map.count', counts)
-      drawn('parcels')
-    },
-    onError: (error) => showFailure(status, readiness, error),
-  })
-  const map = new ParcelMap({
+  const map = new MapView({
     container,
+    view: initial.view,
     bounds: DISTRICT_BOUNDS,
     categories: categoryColors(),
-    onViewChange(bbox) {
-      // Not ready from the moment the view moves, not only once the request goes out.
-      readiness.begin('parcels')
-      loader.request(bbox)
+    parcelTiles: parcelTileUrl(location.origin, filter.get()),
+    zoneTiles: `${location.origin}/tiles/zones/{z}/{x}/{y}.mvt`,
+    unit: t('unit.mu'),
+    onViewChange: () => {
+      writeUrl()
+      redrawn()
     },
-    onParcelClick: select,
+    onParcelClick: (id) => void selection.select(id),
   })
 
-  readiness.begin('places')
-  loadPlaces(map, placeNames)
-    .then(() => {
-      header.setUser(user, user.town ? placeNames.get(user.town) : null)
-      drawn('places')
-    })
-    .catch((error: unknown) => showFailure(status, readiness, error))
+  /** Not ready from the moment something changes until the map has drawn it. */
+  const redrawn = (): void => {
+    const token = readiness.begin('tiles')
+    map.onceIdle(() => readiness.finish('tiles', token))
+  }
+  redrawn()
 
-  // Parcel labels carry the area unit, which is worded per language.
-  const unsubscribe = onLanguageChange(() => map.setParcels(toDisplay(store.all())))
+  // One task for all tile loading: it ends when the map is idle.
+  let tiles: ReturnType<Activity['start']> | null = null
+  cleanups.push(
+    map.onActivity((loading) => {
+      if (loading && !tiles) tiles = activity.start('activity.tiles')
+      if (!loading && tiles) {
+        tiles.done()
+        tiles = null
+      }
+    }),
+  )
+
+  const urlState = (): UrlState => ({
+    view: map.view(),
+    filter: filter.get(),
+    tab: sidebar.selected,
+    parcel: selection.id,
+  })
+  const writeUrl = (): void => {
+    const { search, hash } = formatUrl(urlState())
+    history.replaceState(history.state, '', `${location.pathname}${search}${hash}`)
+  }
+  // A hash typed or pasted into the address bar moves the map.
+  const onHashChange = (): void => {
+    const view = parseUrl('', location.hash).view
+    if (view) map.jumpTo(view)
+    redrawn()
+  }
+  addEventListener('hashchange', onHashChange)
+  cleanups.push(() => removeEventListener('hashchange', onHashChange))
+
+  cleanups.push(
+    filter.onChange((next) => {
+      map.setParcelTiles(parcelTileUrl(location.origin, next))
+      writeUrl()
+      redrawn()
+    }),
+    sidebar.onSelect(() => writeUrl()),
+    selection.onChange((parcel, options) => {
+      map.setSelected(parcel?.properties.id ?? null)
+      if (parcel) panel.show(parcel)
+      else panel.hide()
+      if (parcel && options.fly) {
+        const box = bboxOf(parcel.geometry)
+        if (box) map.fitBbox(box, { maxZoom: 17 })
+      }
+      writeUrl()
+    }),
+    selection.onError((error) => status.show('parcel.loadFailed', { message: errorText(error) }, true)),
+    onLanguageChange(() => map.setLabelUnit(t('unit.mu'))),
+  )
+
+  const places = activity.track('activity.places', Places.load())
+  readiness.begin('places')
+  places
+    .then((loaded) => {
+      map.setPlaces(loaded.district, loaded.townBoundaries, loaded.villageBoundaries)
+      header.setUser(user, user.town ? loaded.name(user.town) : null)
+      if (!initial.view) {
+        const home = user.town ? loaded.get(user.town)?.bbox : loaded.districtBbox()
+        if (home) map.fitBbox(home, { animate: false, maxZoom: 14 })
+      }
+      const workspace: Workspace = {
+        user,
+        can: (action) => allowed(user, action),
+        map,
+        sidebar,
+        parcelPanel: panel,
+        filter,
+        selection,
+        places: loaded,
+        activity,
+      }
+      cleanups.push(panel.addSection(propertiesSection(loaded)))
+      cleanups.push(mountLegend(mapArea, layerState))
+      for (const extension of [...builtIn(layerState), ...EXTENSIONS]) {
+        const undo = extension(workspace)
+        if (undo) cleanups.push(undo)
+      }
+      if (initial.tab) sidebar.select(initial.tab)
+      if (initial.parcel !== null) void selection.select(initial.parcel)
+      map.onceIdle(() => readiness.finish('places', readiness.current('places')!))
+    })
+    .catch((error: unknown) => {
+      status.show('map.loadFailed', { message: errorText(error) }, true)
+      readiness.fail()
+    })
+
   return () => {
-    unsubscribe()
-    loader.dispose()
-    map.remove()
+    for (const cleanup of cleanups.reverse()) cleanup()
+    sidebar.dispose()
     panel.dispose()
+    activity.dispose()
     status.dispose()
-    removeLegend()
-    container.remove()
+    map.remove()
+    layout.remove()
   }
 }

@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { Bbox, ParcelCollection } from '../../client/src/api/parcels.ts'
+import { afterEach, describe, expect, it } from 'vitest'
 import { darken, parseHex } from '../../client/src/domain/color.ts'
 import {
   formatArea,
@@ -11,7 +10,6 @@ import {
 import { problemName, roleName, statusName } from '../../client/src/format/names.ts'
 import { labelPoint, pointInRings } from '../../client/src/geometry/label-point.ts'
 import { setLanguage, t } from '../../client/src/i18n/index.ts'
-import { ViewLoader } from '../../client/src/parcels/view-loader.ts'
 
 afterEach(() => setLanguage('zh-CN'))
 
@@ -149,55 +147,5 @@ describe('label points', () => {
       [10, 10],
     ]
     expect(labelPoint({ type: 'MultiPolygon', coordinates: [[small], [square]] })).toEqual([2, 2])
-  })
-})
-
-describe('loading the parcels of the view', () => {
-  const empty: ParcelCollection = { type: 'FeatureCollection', features: [] }
-  const views: Bbox[] = [
-    [120.2, 36.2, 120.9, 36.6],
-    [120.4, 36.3, 120.5, 36.4],
-  ]
-
-  it('asks once for the last view after the map stops moving', async () => {
-    vi.useFakeTimers()
-    const query = vi.fn(async (_bbox: Bbox, _signal: AbortSignal) => empty)
-    const loader = new ViewLoader(query, { onStart() {}, onLoaded() {}, onError() {} }, 250)
-
-    loader.request(views[0]!)
-    loader.request(views[1]!)
-    await vi.advanceTimersByTimeAsync(300)
-
-    expect(query).toHaveBeenCalledTimes(1)
-    expect(query.mock.calls[0]?.[0]).toEqual(views[1])
-    vi.useRealTimers()
-  })
-
-  it('drops the answer for a view that a newer one replaced', async () => {
-    vi.useFakeTimers()
-    const answers: ((value: ParcelCollection) => void)[] = []
-    const query = vi.fn(
-      (_bbox: Bbox, _signal: AbortSignal) =>
-        new Promise<ParcelCollection>((resolve) => answers.push(resolve)),
-    )
-    const loaded: ParcelCollection[] = []
-    const loader = new ViewLoader(
-      query,
-      { onStart() {}, onLoaded: (c) => loaded.push(c), onError() {} },
-      10,
-    )
-
-    loader.request(views[0]!)
-    await vi.advanceTimersByTimeAsync(20)
-    loader.request(views[1]!)
-    await vi.advanceTimersByTimeAsync(20)
-    const newer: ParcelCollection = { ...empty, numberMatched: 2 }
-    answers[1]?.(newer)
-    answers[0]?.({ ...empty, numberMatched: 1 })
-    await vi.advanceTimersByTimeAsync(0)
-
-    expect(query.mock.calls[0]?.[1].aborted).toBe(true)
-    expect(loaded).toEqual([newer])
-    vi.useRealTimers()
   })
 })

@@ -1,16 +1,18 @@
 import { en } from './en.ts'
+import { mapEn } from './map.en.ts'
+import { mapZhCN, type MapMessageKey } from './map.zh-CN.ts'
 import { toolsEn } from './tools-en.ts'
 import { toolsZhCN, type ToolsMessageKey } from './tools-zh-CN.ts'
 import { zhCN, type MessageKey as CoreMessageKey } from './zh-CN.ts'
 
-export type MessageKey = CoreMessageKey | ToolsMessageKey
+export type MessageKey = CoreMessageKey | MapMessageKey | ToolsMessageKey
 export type Language = 'zh-CN' | 'en'
 
 export const LANGUAGES: readonly Language[] = ['zh-CN', 'en']
 const STORAGE_KEY = 'jiyuan.lang'
 const messages: Record<Language, Record<MessageKey, string>> = {
-  'zh-CN': { ...zhCN, ...toolsZhCN },
-  en: { ...en, ...toolsEn },
+  'zh-CN': { ...zhCN, ...mapZhCN, ...toolsZhCN },
+  en: { ...en, ...mapEn, ...toolsEn },
 }
 
 type Listener = (language: Language) => void

@@ -27,7 +27,7 @@ const STANDARD_ERRORS = {
   '403': error('the role or the town scope forbids it'),
 }
 
-const PARCEL_FILTERS = ['town', 'village', 'category', 'status', 'problem', 'bbox', 'q', 'limit', 'offset', 'include_deleted']
+const PARCEL_FILTERS = ['town', 'village', 'category', 'subtype', 'status', 'problem', 'bbox', 'q', 'limit', 'offset', 'include_deleted']
 // exports take every live parcel that matches: no paging, no deleted parcels
 const EXPORT_FILTERS = PARCEL_FILTERS.filter((f) => !['limit', 'offset', 'include_deleted'].includes(f))
 
@@ -265,6 +265,7 @@ export const OPENAPI = {
       town: { name: 'town', in: 'query', schema: { type: 'string' } },
       village: { name: 'village', in: 'query', schema: { type: 'string' } },
       category: { name: 'category', in: 'query', schema: { type: 'string', enum: CATEGORY_CODES } },
+      subtype: { name: 'subtype', in: 'query', schema: { type: 'string' }, description: 'the subtype, in Chinese' },
       status: { name: 'status', in: 'query', schema: { type: 'string', enum: STATUSES } },
       problem: { name: 'problem', in: 'query', schema: { type: 'string', enum: PROBLEMS } },
       q: { name: 'q', in: 'query', schema: { type: 'string' }, description: 'part of the code or name' },
@@ -285,7 +286,7 @@ export const OPENAPI = {
       },
       Health: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string', enum: ['embedded', 'postgres'] }, postgis: { type: 'string' } } },
       User: { type: 'object', properties: { id: { type: 'integer' }, username: { type: 'string' }, display_name: { type: 'string', nullable: true }, role: { type: 'string' }, town: { type: 'string', nullable: true } } },
-      Layer: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, kind: { type: 'string' }, zone_count: { type: 'integer' }, version: { type: 'integer' }, updated_at: { type: 'string' } } },
+      Layer: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, kind: { type: 'string' }, zone_count: { type: 'integer' }, classes: { type: 'array', items: { type: 'string' }, description: 'zone classes of the current version' }, version: { type: 'integer' }, updated_at: { type: 'string' } } },
       Geometry: { type: 'object', required: ['type', 'coordinates'], properties: { type: { type: 'string' }, coordinates: { type: 'array', items: {} } } },
       ParcelFeature: {
         type: 'object',

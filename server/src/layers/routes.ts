@@ -4,8 +4,12 @@ import { AppError, quote } from '../errors/app-error.ts'
 import type { AppContext } from '../http/context.ts'
 import { Where } from '../parcels/list.ts'
 
+// classes: the zone classes of the current version, so a map can style and
+// list each without reading the zones
 const LAYER_COLUMNS = `l.id, l.name, l.kind, l.version, l.updated_at,
-  (SELECT count(*)::int FROM zones z WHERE z.layer_id = l.id AND z.layer_version = l.version) AS zone_count`
+  (SELECT count(*)::int FROM zones z WHERE z.layer_id = l.id AND z.layer_version = l.version) AS zone_count,
+  coalesce((SELECT array_agg(DISTINCT z.class ORDER BY z.class) FROM zones z
+            WHERE z.layer_id = l.id AND z.layer_version = l.version), '{}') AS classes`
 
 // Zones are drawn, not measured here: 7 decimals (~1 cm) in EPSG:4490.
 const ZONE_DECIMALS = 7

@@ -39,6 +39,8 @@ export interface Source {
   tileFields: readonly string[]
   /** What a map colours by: all a low-zoom tile carries besides the id. */
   styleFields: readonly string[]
+  /** Small areas become points at low zoom (server/src/tiles/render.ts), rather than being left out. */
+  smallAsPoints?: boolean
   filters: Record<string, Filter>
   /** The instant a feature is dated by, for `datetime`; none for planning zones. */
   temporal?: { column: string }
@@ -94,7 +96,8 @@ export const PARCELS: Source = {
   },
   properties: (row) => parcelProperties(row as unknown as ParcelRow),
   tileFields: ['id', 'code', 'name', 'town', 'village', 'category', 'status', 'problems', 'area_mu', 'version'],
-  styleFields: ['category', 'status', 'town'],
+  styleFields: ['category', 'status', 'problems', 'town'],
+  smallAsPoints: true,
   filters: {
     code: text('p.code', '地块编码'),
     town: text('p.town', 'town code (镇街)'),
@@ -224,6 +227,12 @@ export interface LayerInfo {
   kind: string
 }
 
+/** A road line's class (expressway … township) from its attributes, for a map to draw roads by. */
+function roadClass(row: Row): { road_class?: string } {
+  const value = (row.attributes as Record<string, unknown> | null)?.road_class
+  return typeof value === 'string' ? { road_class: value } : {}
+}
+
 /** A planning layer's current zones (the zones of its current version). */
 export function layerSource(layer: LayerInfo): Source {
   return {
@@ -240,14 +249,16 @@ export function layerSource(layer: LayerInfo): Source {
     },
     properties: (row) => ({
       id: row.id, class: row.class, name: row.name, code: row.code, layer_id: row.layer_id, attributes: row.attributes,
+      ...roadClass(row),
     }),
-    tileFields: ['id', 'class', 'name', 'code', 'layer_id'],
-    styleFields: ['class', 'layer_id'],
+    tileFields: ['id', 'class', 'name', 'code', 'layer_id', 'road_class'],
+    styleFields: ['class', 'layer_id', 'road_class'],
     filters: { class: text('z.class', 'zone class'), code: text('z.code', 'zone code'), name: text('z.name', 'zone name') },
     writable: false,
     schema: {
       id: { type: 'integer' }, class: { type: 'string' }, name: { type: 'string' }, code: { type: 'string' },
       layer_id: { type: 'integer' }, attributes: { type: 'object' },
+      road_class: { type: 'string', description: 'of a road line: expressway, national, provincial, county or township' },
     },
   }
 }

@@ -204,11 +204,18 @@ export function ogcPaths(errors: Record<string, object>) {
     '/tiles/{layer}/{z}/{x}/{y}.mvt': {
       get: {
         summary: 'A Mapbox vector tile (Web Mercator XYZ, extent 4096, one layer named after the collection)', tags: ['Tiles'],
+        description:
+          'Below zoom 14 a parcel under 32 tile units across is a point at the centre of its box. Parcel tiles take ' +
+          'the filters of GET /api/parcels (town, village, category, subtype, status, problem, q); other collections ' +
+          'their queryable properties (e.g. findings: run_id, parcel_id, severity). An ETag answers If-None-Match with 304.',
         parameters: [
           { name: 'layer', in: 'path', required: true, schema: { type: 'string' }, description: 'parcels, zones, findings, occupations or layer-<id>' },
           { name: 'z', in: 'path', required: true, schema: { type: 'integer', minimum: 0, maximum: 22 } },
           { name: 'x', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } },
           { name: 'y', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } },
+          ...['town', 'village', 'category', 'subtype', 'status', 'problem', 'q'].map((name) => ({
+            name, in: 'query', schema: { type: 'string' }, description: 'parcels: as GET /api/parcels',
+          })),
         ],
         responses: {
           '200': { description: 'the tile', content: { 'application/vnd.mapbox-vector-tile': { schema: { type: 'string', format: 'binary' } } } },

@@ -97,7 +97,8 @@ function addDatetime(req: Request, where: Where, source: Source): void {
   if (!open(stop)) where.add(`${column} <= ?`, instant(stop, true).toISOString())
 }
 
-function addFilters(req: Request, where: Where, source: Source): void {
+/** One equality filter per queryable property given (the OGC items query and the tiles). */
+export function addFilters(req: Request, where: Where, source: Source): void {
   for (const [name, filter] of Object.entries(source.filters)) {
     const value = one(req, name)
     if (value === undefined) continue

@@ -70,6 +70,53 @@ function bbox(req: Request): number[] | undefined {
   return numbers
 }
 
+/** The attribute filters of GET /api/parcels, also taken by the parcel tiles and the statistics. */
+export interface ParcelFilters {
+  town?: string
+  village?: string
+  category?: string
+  subtype?: string
+  status?: string
+  problem?: string
+  /** part of the code or the name */
+  q?: string
+}
+
+export const PARCEL_FILTER_NAMES = ['town', 'village', 'category', 'subtype', 'status', 'problem', 'q'] as const
+
+/** The filters of a request, each checked; an empty `q` is no filter. */
+export function parcelFilters(req: Request): ParcelFilters {
+  const filters: ParcelFilters = {
+    town: one(req, 'town'),
+    village: one(req, 'village'),
+    category: oneOf(req, 'category', CATEGORY_CODES),
+    subtype: one(req, 'subtype'),
+    status: oneOf(req, 'status', STATUSES),
+    problem: oneOf(req, 'problem', PROBLEMS),
+    q: one(req, 'q') || undefined,
+  }
+  for (const name of PARCEL_FILTER_NAMES) if (filters[name] === undefined) delete filters[name]
+  return filters
+}
+
+/** A LIKE pattern that finds `q` anywhere, its own % and _ taken literally. */
+export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+
+/** Adds the filters to a WHERE clause over `parcels p`. */
+export function addParcelFilters(where: Where, filters: ParcelFilters): Where {
+  if (filters.town !== undefined) where.add('p.town = ?', filters.town)
+  if (filters.village !== undefined) where.add('p.village = ?', filters.village)
+  if (filters.category !== undefined) where.add('p.category = ?', filters.category)
+  if (filters.subtype !== undefined) where.add('p.subtype = ?', filters.subtype)
+  if (filters.status !== undefined) where.add('p.status = ?', filters.status)
+  if (filters.problem !== undefined) where.add('? = ANY (p.problems)', filters.problem)
+  if (filters.q !== undefined) {
+    const pattern = containsPattern(filters.q)
+    where.add('(p.code ILIKE ? OR p.name ILIKE ?)', pattern, pattern)
+  }
+  return where
+}
+
 /** The filters of GET /api/parcels, confined to the user's town. */
 export function parcelQuery(req: Request, user: User): ParcelQuery {
   const where = new Where()
@@ -77,23 +124,9 @@ export function parcelQuery(req: Request, user: User): ParcelQuery {
   if (scope !== null) where.add('p.town = ?', scope)
   if (one(req, 'include_deleted') !== 'true') where.add('p.deleted_at IS NULL')
 
-  const town = one(req, 'town')
-  const village = one(req, 'village')
-  const category = oneOf(req, 'category', CATEGORY_CODES)
-  const status = oneOf(req, 'status', STATUSES)
-  const problem = oneOf(req, 'problem', PROBLEMS)
+  addParcelFilters(where, parcelFilters(req))
   const box = bbox(req)
-  const q = one(req, 'q')
-  if (town !== undefined) where.add('p.town = ?', town)
-  if (village !== undefined) where.add('p.village = ?', village)
-  if (category !== undefined) where.add('p.category = ?', category)
-  if (status !== undefined) where.add('p.status = ?', status)
-  if (problem !== undefined) where.add('? = ANY (p.problems)', problem)
   if (box) where.add('ST_Intersects(p.geom, ST_MakeEnvelope(?, ?, ?, ?, 4490))', ...box)
-  if (q !== undefined && q !== '') {
-    const pattern = `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
-    where.add('(p.code ILIKE ? OR p.name ILIKE ?)', pattern, pattern)
-  }
   return {
     where,
     limit: integer(req, 'limit', DEFAULT_LIMIT, MAX_LIMIT),

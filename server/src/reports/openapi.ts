@@ -111,8 +111,13 @@ export function reportPaths(standardErrors: object) {
     '/api/towns/{code}/ledger.pdf': town['.pdf'],
     '/api/statistics': {
       get: {
-        summary: "Counts and areas of live parcels by town, category, status and problem (within the caller's town)",
-        parameters: [query('town', 'town code'), query('village', 'village code')],
+        summary: "Counts and areas of live parcels by town, category, status and problem (within the caller's town), of the parcels matching the filters of GET /api/parcels",
+        parameters: [
+          query('town', 'town code'), query('village', 'village code'),
+          query('category', 'idle_industrial, collective_construction or intensive_use'), query('subtype', 'subtype'),
+          query('status', 'registered, publicized, recovering, recovered or reused'),
+          query('problem', 'encroachment, contract or environment'), query('q', 'part of the code or the name'),
+        ],
         responses: {
           '200': { description: 'statistics', ...json({ type: 'object', properties: { scope: { type: 'object' }, total: tally, by_town: { type: 'array', items: tally }, by_category: { type: 'array', items: tally }, by_status: { type: 'array', items: tally }, by_problem: { type: 'array', items: tally } } }) },
           ...standardErrors,

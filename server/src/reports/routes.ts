@@ -8,6 +8,7 @@ import type { Queryable } from '../db/db.ts'
 import { AppError, quote } from '../errors/app-error.ts'
 import { chinaDate, sendAttachment, type ExportSummary } from '../export/respond.ts'
 import type { AppContext } from '../http/context.ts'
+import { parcelFilters } from '../parcels/list.ts'
 import { readParcel } from '../parcels/store.ts'
 import { deleteCalendarDay, readCalendar, setCalendarDay } from './calendar.ts'
 import { dossierBytes, sendDossierZip } from './dossier.ts'
@@ -149,11 +150,12 @@ export function reportRoutes(ctx: AppContext): Router {
   router.get('/api/statistics', async (req, res) => {
     const user = requireAction(req, 'parcel.read')
     const scope = townScope(user)
-    let town = typeof req.query.town === 'string' ? req.query.town : null
-    const village = typeof req.query.village === 'string' ? req.query.village : null
+    const { town: townParam, village: villageParam, ...filter } = parcelFilters(req)
+    let town = townParam ?? null
+    const village = villageParam ?? null
     if (town !== null) await townInScope(db, user, town)
     if (village !== null) town = (await villageInScope(db, user, village)).town
-    res.json(await statistics(db, town ?? scope, village))
+    res.json(await statistics(db, town ?? scope, village, filter))
   })
 
   router.post('/api/villages/:code/notices', async (req, res) => {

@@ -5,6 +5,7 @@ import { CATEGORIES } from '../domain/categories.ts'
 import { PROBLEMS, STATUSES } from '../domain/workflow.ts'
 import type { Queryable } from '../db/db.ts'
 import { m2ToMu } from '../geo/extent.ts'
+import { containsPattern, type ParcelFilters } from '../parcels/list.ts'
 import { categoryText, problemsText, statusText } from './format.ts'
 import { sql } from './sql.ts'
 
@@ -41,9 +42,20 @@ function tally(code: string, name: string, row: Row | undefined): Tally {
   return { code, name, parcels: row?.parcels ?? 0, area_m2: round(area, 2), area_mu: round(m2ToMu(area), 4) }
 }
 
+/** Filters beyond the place, as GET /api/parcels takes them; `q` matches code or name. */
+export type StatisticsFilter = Omit<ParcelFilters, 'town' | 'village'>
+
 /** Every category, status and problem appears, with zeros where no parcel has it. */
-export async function statistics(db: Queryable, town: string | null, village: string | null): Promise<Statistics> {
-  const { rows } = await db.query<Row>(sql('statistics'), [town, village])
+export async function statistics(
+  db: Queryable,
+  town: string | null,
+  village: string | null,
+  filter: StatisticsFilter = {},
+): Promise<Statistics> {
+  const { rows } = await db.query<Row>(sql('statistics'), [
+    town, village, filter.category ?? null, filter.subtype ?? null, filter.status ?? null, filter.problem ?? null,
+    filter.q ? containsPattern(filter.q) : null,
+  ])
   const find = (dimension: Row['dimension'], code: string) => rows.find((r) => r.dimension === dimension && r.code === code)
   const { rows: towns } = await db.query<{ code: string; name: string }>(
     'SELECT code, name FROM towns WHERE $1::text IS NULL OR code = $1 ORDER BY code',

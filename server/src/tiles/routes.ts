@@ -1,16 +1,35 @@
 // Vector tiles of every OGC collection (and `zones`, every planning layer at
 // once) with a TileJSON 3.0.0 document each, so MapLibre and QGIS add them by
 // URL. Same sign-in and town scope as the features.
-import { Router } from 'express'
+import { Router, type Request } from 'express'
 import { requireUser } from '../auth/middleware.ts'
 import { AppError } from '../errors/app-error.ts'
 import type { AppContext } from '../http/context.ts'
 import { log } from '../log.ts'
-import { findTileSource } from '../ogc/collections.ts'
+import { findTileSource, PARCELS, type Source } from '../ogc/collections.ts'
 import { origin } from '../ogc/documents.ts'
-import { Where } from '../parcels/list.ts'
+import { addFilters } from '../ogc/params.ts'
+import { addParcelFilters, PARCEL_FILTER_NAMES, parcelFilters, Where } from '../parcels/list.ts'
 import { MAX_ZOOM, parseTile } from './grid.ts'
-import { renderTile } from './render.ts'
+import { renderTile, type TileFilter } from './render.ts'
+
+/**
+ * The features a tile's query narrows to: parcels take the filters of GET
+ * /api/parcels (so a map shows what its table lists), other collections
+ * their queryable properties. Anything else is refused, so a misspelt filter
+ * does not silently show everything.
+ */
+function tileFilter(req: Request, source: Source): TileFilter {
+  const known: readonly string[] = source.id === PARCELS.id ? PARCEL_FILTER_NAMES : Object.keys(source.filters)
+  for (const name of Object.keys(req.query)) {
+    if (!known.includes(name)) {
+      throw new AppError('invalid_parameter', { field: name.slice(0, 60), value: String(req.query[name]).slice(0, 100), reason: `a tile of ${source.id} takes ${known.join(', ') || 'no parameters'}` })
+    }
+  }
+  if (source.id !== PARCELS.id) return (where) => addFilters(req, where, source)
+  const filters = parcelFilters(req)
+  return (where) => void addParcelFilters(where, filters)
+}
 
 export function tileRoutes(ctx: AppContext): Router {
   const router = Router()
@@ -49,7 +68,7 @@ export function tileRoutes(ctx: AppContext): Router {
     const source = await findTileSource(db, user, String(req.params.layer))
     const tile = parseTile(String(req.params.z), String(req.params.x), String(req.params.y))
     const started = Date.now()
-    const bytes = await renderTile(db, user, source, tile)
+    const bytes = await renderTile(db, user, source, tile, tileFilter(req, source))
     log.debug('tile', { layer: source.id, ...tile, bytes: bytes.length, ms: Date.now() - started })
     res.setHeader('Cache-Control', 'private, no-cache')
     res.type('application/vnd.mapbox-vector-tile').send(Buffer.from(bytes))

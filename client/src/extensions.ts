@@ -1,0 +1,8 @@
+import type { WorkspaceExtension } from './workspace-api.ts'
+
+/**
+ * The modules that extend the workspace (client/src/workspace-api.ts), in the
+ * order they are mounted, after the built-in tabs (图层, 筛选, 表格, 统计) and
+ * the parcel's properties.
+ */
+export const EXTENSIONS: WorkspaceExtension[] = []
