@@ -22,6 +22,7 @@ import { prepare } from '../../server/src/db/open.ts'
 import { openServer } from '../../server/src/db/server.ts'
 import { writeShapefile, zipShapefile } from '../../server/src/export/shapefile.ts'
 import { runImport } from '../../server/src/import/run.ts'
+import type { StageTimes } from '../../server/src/import/stages.ts'
 import { DEFAULT_LIMITS } from '../../server/src/import/types.ts'
 import { loadSamples } from '../../server/src/samples/load.ts'
 import { setLogLevel } from '../../server/src/log.ts'
@@ -85,17 +86,34 @@ async function admin(db: Db): Promise<{ id: number; username: string; displayNam
   return { id: rows[0]!.id, username: 'bench', displayName: null, role: 'admin', town: null }
 }
 
-async function productImport(db: Db, zip: string): Promise<number> {
+interface Timed {
+  ms: number
+  stages: StageTimes
+}
+
+async function productImport(db: Db, zip: string): Promise<Timed> {
   const user = await admin(db)
   const bytes = readFileSync(zip)
+  const stages: StageTimes = new Map()
   const started = performance.now()
   const report = await runImport(db, user, {
     bytes, fileName: path.basename(zip), target: 'parcels', mode: 'atomic', makeValid: false,
-    limits: { ...DEFAULT_LIMITS, maxUploadBytes: 1 << 30 },
+    limits: { ...DEFAULT_LIMITS, maxUploadBytes: 1 << 30 }, stageTimes: stages,
   })
   const ms = performance.now() - started
   if (report.created !== PARCELS) throw new Error(`expected ${PARCELS} created, got ${JSON.stringify({ ...report, rejected: report.rejected.slice(0, 3) })}`)
-  return ms
+  return { ms, stages }
+}
+
+/** Where the product's time went, one line per stage (wall clock; stages that overlap say so). */
+function printStages(label: string, timed: Timed): void {
+  console.log(`\n${label}: ${seconds(timed.ms)}`)
+  let sum = 0
+  for (const [name, ms] of timed.stages) {
+    sum += ms
+    console.log(`  ${name.padEnd(40)} ${seconds(ms).padStart(9)}`)
+  }
+  console.log(`  ${'other (bookkeeping, places, report)'.padEnd(40)} ${seconds(Math.max(0, timed.ms - sum)).padStart(9)}`)
 }
 
 async function freshServerDb(url: string): Promise<Db> {
@@ -138,7 +156,7 @@ async function main(): Promise<void> {
     await server.close()
     if (rows[0]!.n !== PARCELS) throw new Error(`ogr2ogr loaded ${rows[0]!.n} features`)
 
-    let productEmbedded: number | undefined
+    let productEmbedded: Timed | undefined
     if (!values['skip-embedded']) {
       const embedded = await openEmbedded({})
       await prepare(embedded)
@@ -147,13 +165,16 @@ async function main(): Promise<void> {
       await embedded.close()
     }
 
+    console.log(`\nSame file, same PostGIS server (${new URL(url).host}), same run; the load average at the end was ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores.`)
     console.log('\n| what | time | vs ogr2ogr |')
     console.log('| --- | --- | --- |')
     console.log(`| ogr2ogr into PostGIS (COPY, GiST index; no validation, no history) | ${seconds(gdal)} | 1.00 |`)
-    console.log(`| Jiyuan import into PostGIS (CRS + GBK detection, mapping, ST_IsValidDetail, history) | ${seconds(productServer)} | ${(productServer / gdal).toFixed(2)} |`)
+    console.log(`| Jiyuan import into PostGIS (CRS + GBK detection, mapping, ST_IsValidDetail, history) | ${seconds(productServer.ms)} | ${(productServer.ms / gdal).toFixed(2)} |`)
     if (productEmbedded !== undefined) {
-      console.log(`| Jiyuan import into the embedded PGlite | ${seconds(productEmbedded)} | ${(productEmbedded / gdal).toFixed(2)} |`)
+      console.log(`| Jiyuan import into the embedded PGlite | ${seconds(productEmbedded.ms)} | ${(productEmbedded.ms / gdal).toFixed(2)} |`)
     }
+    printStages('Jiyuan into PostGIS, by stage', productServer)
+    if (productEmbedded !== undefined) printStages('Jiyuan into the embedded PGlite, by stage', productEmbedded)
   } finally {
     rmSync(places, { recursive: true, force: true })
   }

@@ -27,6 +27,7 @@ import type {
   ReadOptions,
   ReadResult,
 } from './types.ts'
+import { stage } from './stages.ts'
 import { isZip, unzipMembers } from './zip.ts'
 
 // Output precision: 1e-9° is ~0.1 mm, far below survey accuracy.
@@ -49,7 +50,9 @@ export async function readUpload(bytes: Uint8Array, options: ReadOptions): Promi
   checkSize(bytes.length, options)
   const { fileName, limits } = options
   if (isZip(bytes) || /\.zip$/i.test(fileName)) {
-    const { members, names } = unzipMembers(bytes, fileName, limits, isShapefilePart)
+    const { members, names } = stage('unzip', () =>
+      unzipMembers(bytes, fileName, limits, isShapefilePart),
+    )
     return finish(shapefileLayer(members, names, options), options)
   }
   if (isCsvName(fileName)) return finish(csvLayer(bytes, options), options)
@@ -117,14 +120,20 @@ function startOf(bytes: Uint8Array): string {
 function finish(layer: SourceLayer, options: ReadOptions): ReadResult {
   const warnings = [...layer.warnings]
   const problems = [...layer.problems]
-  const readable = layer.features.filter((f) => checkReadable(f, options, problems))
-  const { crs, crsSource } = resolveCrs(layer, readable, options, warnings)
+  const readable = stage('check coordinates', () =>
+    layer.features.filter((f) => checkReadable(f, options, problems)),
+  )
+  const { crs, crsSource } = stage('detect CRS', () =>
+    resolveCrs(layer, readable, options, warnings),
+  )
   const transform = lonLatTransform(crs, options.gcj02 === true)
   const features: RawFeature[] = []
-  for (const feature of readable) {
-    const raw = reproject(feature, crs, transform, problems)
-    if (raw) features.push(raw)
-  }
+  stage('reproject (proj4)', () => {
+    for (const feature of readable) {
+      const raw = reproject(feature, crs, transform, problems)
+      if (raw) features.push(raw)
+    }
+  })
   problems.sort((a, b) => a.index - b.index)
   return {
     format: layer.format,

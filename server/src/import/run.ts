@@ -10,6 +10,7 @@ import { readUpload } from './read.ts'
 import type { StoreOptions, StoreOutcome } from './staging.ts'
 import { storeOccupations, storeZones } from './store-others.ts'
 import { storeParcels } from './store-parcels.ts'
+import { addStage, stage, stageSummary, timeStages, type StageTimes } from './stages.ts'
 import { KEPT_WITH_PROBLEM, type FeatureProblem, type ImportLimits, type RawFeature, type ReadResult } from './types.ts'
 
 export type ImportTarget = { kind: 'parcels' } | { kind: 'occupations' } | { kind: 'layer'; layerId: number }
@@ -28,6 +29,8 @@ export interface ImportRequest {
   zoneClass?: string
   /** read, check and report, then roll everything back */
   dryRun?: boolean
+  /** filled with the milliseconds each stage took, when given (benchmarks) */
+  stageTimes?: StageTimes
   /** with dryRun: put the features, as read and converted to EPSG:4490, in the report for a map */
   preview?: boolean
   limits: ImportLimits
@@ -103,6 +106,11 @@ class Rejected extends Error {
  * Every import that gets as far as its features is recorded, stored or not.
  */
 export async function runImport(db: Db, user: User, request: ImportRequest): Promise<ImportReport> {
+  const times = request.stageTimes ?? new Map()
+  return timeStages(times, () => importWith(db, user, request, times))
+}
+
+async function importWith(db: Db, user: User, request: ImportRequest, times: StageTimes): Promise<ImportReport> {
   const started = Date.now()
   const target = parseTarget(request.target)
   assertAllowed(user, target)
@@ -121,10 +129,11 @@ export async function runImport(db: Db, user: User, request: ImportRequest): Pro
   let outcome: StoreOutcome
   let plan: Plan<unknown> = { candidates: [], problems: [], mapping: {} }
   let importId: number | null = null
+  let workDone = 0
   try {
     outcome = await db.transaction(async (tx) => {
       importId = await recordImport(tx, user, request, read, target)
-      plan = await planFor(tx, target, features, request, importId)
+      plan = await stage('map attributes', () => planFor(tx, target, features, request, importId!))
       const early = [...readerProblems, ...plan.problems]
       // An atomic import refused already still goes through the database
       // checks, so its report names every bad feature at once.
@@ -134,8 +143,10 @@ export async function runImport(db: Db, user: User, request: ImportRequest): Pro
       if (request.mode === 'atomic' && all.problems.length > 0) throw new Rejected(emptyOutcome(all.problems))
       if (request.dryRun) throw new Rejected(all)
       await finishRecord(tx, importId, all, plan.mapping, read, Date.now() - started)
+      workDone = performance.now()
       return all
     })
+    addStage('commit', performance.now() - workDone)
   } catch (error) {
     if (!(error instanceof Rejected)) throw error
     outcome = error.outcome
@@ -145,6 +156,7 @@ export async function runImport(db: Db, user: User, request: ImportRequest): Pro
   log.info('import', {
     id: importId, user: user.username, file: request.fileName, target: request.target, status: report.status,
     features: report.feature_count, accepted: report.accepted, rejected: report.rejected.length, ms: Date.now() - started,
+    stages: stageSummary(times),
   })
   return report
 }

@@ -15,6 +15,7 @@ import {
 } from './encoding.ts'
 import { featureProblem, type SourceFeature } from './problems.ts'
 import { countShpRecords, readShp, type ShpRecord } from './shp.ts'
+import { stage } from './stages.ts'
 import type { EncodingSource, FeatureProblem, ImportLimits } from './types.ts'
 
 /** Member extensions read; any other member (.sbn, .shp.xml, .qmd …) is ignored. */
@@ -71,7 +72,7 @@ export function readShapefile(input: ShapefileInput): ShapefileLayer {
       limit: input.limits.maxFeatures,
     })
   }
-  const layer = readShp(shp.bytes, shp.name)
+  const layer = stage('parse .shp', () => readShp(shp.bytes, shp.name))
   const warnings = [...layer.warnings]
   if (layer.droppedZM) warnings.push(`${shp.name}: Z and M values were dropped; features are 2-D`)
   const attributes = readAttributes(group, input.encoding, count, warnings)
@@ -137,13 +138,10 @@ function readAttributes(
   const table = openDbf(dbf.bytes, dbf.name)
   warnings.push(...table.warnings)
   const cpg = group.parts.cpg
-  const choice = chooseEncoding(
-    table,
-    cpg && { name: cpg.name, text: latin1(cpg.bytes) },
-    given,
-    warnings,
+  const choice = stage('detect encoding', () =>
+    chooseEncoding(table, cpg && { name: cpg.name, text: latin1(cpg.bytes) }, given, warnings),
   )
-  const { rows } = readDbfRows(table, choice.encoding)
+  const { rows } = stage('decode .dbf', () => readDbfRows(table, choice.encoding))
   if (rows.length !== count) {
     warnings.push(
       `${dbf.name} has ${rows.length} records, ${group.path}.shp has ${count}; ` +

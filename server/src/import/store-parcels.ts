@@ -2,6 +2,7 @@ import { can, townScope, type User } from '../auth/roles.ts'
 import type { Queryable } from '../db/db.ts'
 import type { ParcelProperties } from '../parcels/properties.ts'
 import type { FeatureProblem } from './types.ts'
+import { stage as timed } from './stages.ts'
 import { flagInvalidGeometries, mustStop, stage, type Candidate, type StoreOptions, type StoreOutcome } from './staging.ts'
 
 /** A parcel from a file: the properties it gives (code always) and its geometry. */
@@ -45,18 +46,20 @@ export async function storeParcels(
   // at the default 4 MB those of a district-wide import spill to temporary
   // files, which costs the embedded database half its import time.
   await tx.query(`SET LOCAL work_mem = '256MB'`)
-  await stage(tx, candidates, 'MultiPolygon')
-  const repaired = await flagInvalidGeometries(tx, options.makeValid, problems)
-  await matchExisting(tx)
-  problems.push(...(await scopeProblems(tx, user)), ...(await incompleteNew(tx)), ...(await statusProblems(tx, user)))
+  await timed('stage rows', () => stage(tx, candidates, 'MultiPolygon'))
+  const repaired = await timed('validity (ST_IsValidDetail)', () => flagInvalidGeometries(tx, options.makeValid, problems))
+  await timed('match by code', () => matchExisting(tx))
+  await timed('scope and status checks', async () => {
+    problems.push(...(await scopeProblems(tx, user)), ...(await incompleteNew(tx)), ...(await statusProblems(tx, user)))
+  })
 
   const rejected = new Set(problems.map((p) => p.index))
   if (mustStop(options, problems)) return { problems, created: 0, updated: 0, unchanged: 0, repaired: 0 }
   await tx.query('DELETE FROM import_rows WHERE idx = ANY ($1::int[])', [[...rejected]])
 
   const provided = providedColumns(candidates)
-  const created = await insertNew(tx, options.importId)
-  const updated = await updateExisting(tx, provided, options.importId)
+  const created = await timed('insert new (with history)', () => insertNew(tx, options.importId))
+  const updated = await timed('update existing (with history)', () => updateExisting(tx, provided, options.importId))
   const matched = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM import_rows WHERE existing_id IS NOT NULL')
   await noteRepairs(tx)
   return { problems, created, updated, unchanged: matched.rows[0]!.n - updated, repaired }
