@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { postgis } from '@electric-sql/pglite-postgis'
-import { log } from '../log.ts'
+import { log, sqlFields } from '../log.ts'
 import { runBeforeCommit, type Db, type Queryable, type Rows } from './db.ts'
 
 /**
@@ -57,7 +57,7 @@ class EmbeddedDb implements Db {
 type PgliteLike = Pick<PGlite, 'query'>
 
 async function run<R>(pg: PgliteLike, sql: string, params: unknown[]): Promise<Rows<R>> {
-  log.debug('sql', { sql, params })
+  log.debug('sql', sqlFields(sql, params))
   const result = await pg.query<R>(sql, params)
   // PGlite counts affected rows for INSERT, UPDATE and DELETE only; node-postgres
   // counts selected rows too. Report whichever is larger, as node-postgres does.

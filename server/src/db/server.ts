@@ -1,5 +1,5 @@
 import pg from 'pg'
-import { log } from '../log.ts'
+import { log, sqlFields } from '../log.ts'
 import { runBeforeCommit, type Db, type Queryable, type Rows } from './db.ts'
 
 // bigint (int8) and numeric arrive as strings from node-postgres; PGlite gives
@@ -55,7 +55,7 @@ class ServerDb implements Db {
 }
 
 async function run<R>(client: pg.Pool | pg.PoolClient, sql: string, params: unknown[]): Promise<Rows<R>> {
-  log.debug('sql', { sql, params })
+  log.debug('sql', sqlFields(sql, params))
   const result = await client.query(sql, params)
   return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length }
 }
