@@ -1,3 +1,8 @@
+import { checksTool } from './panels/checks-panel.ts'
+import { drawTool } from './panels/draw-panel.ts'
+import { exportTool } from './panels/export-panel.ts'
+import { importTool } from './panels/import-dialog.ts'
+import { parcelRecord } from './panels/parcel-record.ts'
 import type { WorkspaceExtension } from './workspace-api.ts'
 
 /**
@@ -5,4 +10,4 @@ import type { WorkspaceExtension } from './workspace-api.ts'
  * order they are mounted, after the built-in tabs (图层, 筛选, 表格, 统计) and
  * the parcel's properties.
  */
-export const EXTENSIONS: WorkspaceExtension[] = []
+export const EXTENSIONS: WorkspaceExtension[] = [parcelRecord, drawTool, checksTool, importTool, exportTool]

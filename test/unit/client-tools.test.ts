@@ -182,7 +182,7 @@ describe('the pre-check before saving', () => {
     expect(overlapText(overlap({ parcel_code: null, code: 'duplicate' }))).toBe('与地块 其他镇街的地块 范围相同（重复登记）')
     setLanguage('en')
     expect(overlapText(overlap({}))).toBe('overlaps registered parcel JM-0153 by 1.50 mu (1,000.00 m²), 25.0%')
-    expect(overlapText(farmland)).toBe('0.30 mu (200.00 m²) (5.0%) lies in permanent basic farmland (永久基本农田): 需核实用途')
+    expect(overlapText(farmland)).toBe('0.30 mu (200.00 m²) (5.0%) lies in Permanent basic farmland (永久基本农田): 需核实用途')
     setLanguage('zh-CN')
   })
 

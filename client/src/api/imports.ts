@@ -4,7 +4,7 @@
 // confirmed upload of the same file.
 import type { FeatureCollection, Geometry } from 'geojson'
 import { getLanguage, t } from '../i18n/index.ts'
-import { ApiError, request } from './http.ts'
+import { ApiError } from './http.ts'
 
 export interface ImportFields {
   /** parcels, occupations or layer:<id> */
@@ -107,15 +107,4 @@ export function uploadImport(file: File, fields: ImportFields, dryRun: boolean, 
   xhr.setRequestHeader('Accept-Language', getLanguage())
   xhr.send(formData(file, fields, dryRun))
   return { result, abort: () => xhr.abort() }
-}
-
-export interface LayerSummary {
-  id: number
-  name: string
-  kind: string
-}
-
-/** The planning layers a file can be imported into. */
-export function importableLayers(): Promise<LayerSummary[]> {
-  return request<LayerSummary[]>('/api/layers')
 }

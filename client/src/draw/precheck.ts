@@ -4,7 +4,8 @@
 import type { Preview, PreviewOverlap } from '../api/checks.ts'
 import type { Severity } from '../api/parcel-record.ts'
 import { formatArea } from '../format/area.ts'
-import { t, type MessageKey } from '../i18n/index.ts'
+import { zoneClassName } from '../format/zones.ts'
+import { t } from '../i18n/index.ts'
 import type { Validity } from './validity.ts'
 
 export interface Warning {
@@ -20,13 +21,6 @@ const SEVERITY_ORDER: readonly Severity[] = ['conflict', 'warning', 'info']
 
 const percent = (ratio: number) => (ratio * 100).toFixed(1)
 
-function zoneName(zoneClass: string | null): string {
-  if (!zoneClass) return ''
-  const key = `zone.${zoneClass}` as MessageKey
-  const name = t(key)
-  return name === key ? zoneClass : name
-}
-
 /** One overlap in words, 亩 first with m² beside. */
 export function overlapText(overlap: PreviewOverlap): string {
   const area = formatArea(overlap.area_mu, overlap.area_m2)
@@ -39,7 +33,7 @@ export function overlapText(overlap: PreviewOverlap): string {
     case 'parcel_overlap':
       return t('precheck.parcel', { code, area, percent: percent(overlap.ratio) })
     case 'zone_overlap': {
-      const text = t('precheck.zone', { area, percent: percent(overlap.ratio), zone: zoneName(overlap.zone_class), layer: overlap.layer_name ?? '' })
+      const text = t('precheck.zone', { area, percent: percent(overlap.ratio), zone: overlap.zone_class ? zoneClassName(overlap.zone_class) : '', layer: overlap.layer_name ?? '' })
       return overlap.basis ? t('precheck.basis', { text, basis: overlap.basis }) : text
     }
   }
