@@ -129,7 +129,7 @@ export function mountWorkspace(root: HTMLElement, user: SessionUser, header: Hea
       else panel.hide()
       if (parcel && options.fly) {
         const box = bboxOf(parcel.geometry)
-        if (box) map.fitBbox(box, { maxZoom: 17 })
+        if (box) map.fitBbox(box, { maxZoom: 16 })
       }
       writeUrl()
     }),

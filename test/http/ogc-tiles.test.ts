@@ -51,6 +51,15 @@ function tileOf(lon: number, lat: number, z: number): { z: number; x: number; y:
   return { z, x: Math.floor(((lon + 180) / 360) * size), y }
 }
 
+/** The tile without its buffer, less a tile unit all round (a centre on the edge may round either way), degrees. */
+function properBounds({ z, x, y }: { z: number; x: number; y: number }): [number, number, number, number] {
+  const size = 2 ** z
+  const inset = 1 / 4096
+  const lon = (column: number) => (column / size) * 360 - 180
+  const lat = (row: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * row) / size))) * 180) / Math.PI
+  return [lon(x + inset), lat(y + 1 - inset), lon(x + 1 - inset), lat(y + inset)]
+}
+
 const BACKENDS = backends()
 
 describe('vector tiles and TileJSON', () => {
@@ -155,15 +164,78 @@ describe('vector tiles and TileJSON', () => {
     expect((await fetchTile(app.anonymous(), `/tiles/parcels/${tile.z}/${tile.x}/${tile.y}.mvt`)).status).toBe(401)
   })
 
+  it('draws a parcel too small to see at zoom 10 as a point at the centre of its box, once', async () => {
+    const tile = tiles[0]!
+    const features = decode((await fetchTile(admin, `/tiles/parcels/${tile.z}/${tile.x}/${tile.y}.mvt`)).bytes, 'parcels')
+    const points = features.filter((f) => f.type === 1)
+    expect(points.length).toBeGreaterThan(0)
+    for (const point of points) {
+      const [[x, y]] = point.geometry[0]!
+      expect([x! >= 0 && x! < 4096, y! >= 0 && y! < 4096], `point ${point.id}`).toEqual([true, true])
+      expect(point.properties).toHaveProperty('category')
+    }
+    // every parcel whose box centre lies in the tile proper is there, as an area or a point
+    const [w, s, e, n] = properBounds(tile)
+    const { rows } = await app.db.query<{ id: number }>(
+      `SELECT id FROM parcels WHERE deleted_at IS NULL
+         AND (ST_XMin(geom) + ST_XMax(geom)) / 2 BETWEEN $1 AND $3 AND (ST_YMin(geom) + ST_YMax(geom)) / 2 BETWEEN $2 AND $4`,
+      [w, s, e, n],
+    )
+    const ids = new Set(features.map((f) => f.id))
+    expect(rows.length).toBeGreaterThan(10)
+    expect(rows.filter((r) => !ids.has(r.id)).map((r) => r.id)).toEqual([])
+  })
+
+  it('narrows parcel tiles by the filters of GET /api/parcels and refuses any other parameter', async () => {
+    const tile = tiles[0]!
+    const route = `/tiles/parcels/${tile.z}/${tile.x}/${tile.y}.mvt`
+    const all = decode((await fetchTile(admin, route)).bytes, 'parcels')
+    const idle = decode((await fetchTile(admin, `${route}?category=idle_industrial&status=registered`)).bytes, 'parcels')
+    expect(idle.length).toBeGreaterThan(0)
+    expect(idle.length).toBeLessThan(all.length)
+    expect(idle.every((f) => f.properties.category === 'idle_industrial' && f.properties.status === 'registered')).toBe(true)
+    const code = String(all.find((f) => f.type === 3 || f.type === 1)!.id)
+    const { rows } = await app.db.query<{ code: string }>('SELECT code FROM parcels WHERE id = $1', [Number(code)])
+    const searched = decode((await fetchTile(admin, `${route}?q=${encodeURIComponent(rows[0]!.code)}`)).bytes, 'parcels')
+    expect(searched.map((f) => f.id)).toEqual([Number(code)])
+
+    const unknown = await fetchTile(admin, `${route}?colour=red`)
+    expect(unknown.status).toBe(400)
+    expect((await fetchTile(admin, `${route}?category=forest`)).status).toBe(400)
+    const findings = await fetchTile(admin, `/tiles/findings/${tile.z}/${tile.x}/${tile.y}.mvt?severity=conflict`)
+    expect(findings.status).toBe(200)
+  })
+
+  it('labels each parcel once at close zoom, at a point of the tile that holds the centre of its box', async () => {
+    const tile = tiles[2]!
+    const seen = new Map<number, string>()
+    for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+      const at = { z: tile.z, x: tile.x + dx!, y: tile.y + dy! }
+      const bytes = (await fetchTile(admin, `/tiles/parcels/${at.z}/${at.x}/${at.y}.mvt`)).bytes
+      const labels = decode(bytes, 'parcels-labels')
+      const areas = new Set(decode(bytes, 'parcels').map((f) => f.id))
+      for (const label of labels) {
+        expect(seen.get(label.id), `parcel ${label.id} labelled twice`).toBeUndefined()
+        seen.set(label.id, `${at.x}/${at.y}`)
+        expect(label.type).toBe(1)
+        expect(areas.has(label.id)).toBe(true)
+        expect(label.properties).toMatchObject({ code: expect.any(String), area_mu: expect.any(Number) })
+      }
+    }
+    expect(seen.size).toBeGreaterThan(0)
+    const low = (await fetchTile(admin, `/tiles/parcels/${tiles[1]!.z}/${tiles[1]!.x}/${tiles[1]!.y}.mvt`)).bytes
+    expect(decode(low, 'parcels-labels')).toEqual([])
+  })
+
   const bothDatabases = BACKENDS.includes('postgres') ? it : it.skip
   if (!BACKENDS.includes('postgres')) console.warn('TEST_DATABASE_URL is not set: the tiles of the two databases are not compared')
 
   bothDatabases('has the same contents on the embedded and the server database', async () => {
     const server = admins.get('postgres')!
     let compared = 0
-    for (const layer of ['parcels', 'zones', 'occupations']) {
+    for (const [collection, layer] of [['parcels', 'parcels'], ['parcels', 'parcels-labels'], ['zones', 'zones'], ['occupations', 'occupations']] as const) {
       for (const tile of tiles) {
-        const route = `/tiles/${layer}/${tile.z}/${tile.x}/${tile.y}.mvt`
+        const route = `/tiles/${collection}/${tile.z}/${tile.x}/${tile.y}.mvt`
         const a = decode((await fetchTile(admin, route)).bytes, layer)
         const b = decode((await fetchTile(server, route)).bytes, layer)
         expect(b.map((f) => f.id), route).toEqual(a.map((f) => f.id))

@@ -8,7 +8,7 @@ import {
   parcelLabel,
 } from '../../client/src/format/area.ts'
 import { problemName, roleName, statusName } from '../../client/src/format/names.ts'
-import { labelPoint, pointInRings } from '../../client/src/geometry/label-point.ts'
+import { labelPoint, pointInRings } from '../../server/src/domain/label-point.ts'
 import { setLanguage, t } from '../../client/src/i18n/index.ts'
 
 afterEach(() => setLanguage('zh-CN'))

@@ -143,7 +143,7 @@ describe('map symbols and charts', () => {
   })
 
   it('scales bars to a round number at or above the largest value', () => {
-    expect([0, 3, 10, 11, 240, 2600].map(niceCeiling)).toEqual([0, 5, 10, 20, 250, 5000])
+    expect([0, 3, 10, 11, 240, 2600, 3480].map(niceCeiling)).toEqual([0, 3, 10, 12, 250, 3000, 4000])
     expect(barShares([5, 10, 0])).toEqual({ shares: [0.5, 1, 0], scaleMax: 10 })
     expect(barShares([0, 0]).shares).toEqual([0, 0])
   })

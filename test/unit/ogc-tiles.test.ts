@@ -55,7 +55,7 @@ describe('vector tile encoding', () => {
 
   it('encodes a tile that a vector-tile reader decodes to the same features', () => {
     const features = tileFeatures(9, { type: 'Polygon', coordinates: [square(lon, lat, 0.002)] }, { code: 'JM-9', area_mu: 1.5 }, TILE)
-    const tile = new VectorTile(new PbfReader(encodeTile('parcels', features)))
+    const tile = new VectorTile(new PbfReader(encodeTile({ parcels: features })))
     const layer = tile.layers.parcels!
     expect(layer.extent).toBe(4096)
     expect(layer.length).toBe(1)

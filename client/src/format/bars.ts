@@ -9,11 +9,14 @@ export function barShares(values: number[]): { shares: number[]; scaleMax: numbe
   return { shares: values.map((v) => (scaleMax > 0 && Number.isFinite(v) ? Math.max(0, v) / scaleMax : 0)), scaleMax }
 }
 
-/** The smallest of 1, 2, 2.5, 5 × 10ⁿ at or above `value`; 0 for 0. */
+/** Round ends of a scale, × 10ⁿ: close enough that the longest bar nearly fills its track. */
+const STEPS = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]
+
+/** The smallest of 1, 1.2, 1.5, 2 … 8 × 10ⁿ at or above `value`; 0 for 0. */
 export function niceCeiling(value: number): number {
   if (!(value > 0)) return 0
   const power = 10 ** Math.floor(Math.log10(value))
-  for (const step of [1, 2, 2.5, 5, 10]) {
+  for (const step of STEPS) {
     if (step * power >= value) return step * power
   }
   return 10 * power

@@ -2,7 +2,7 @@ import { t, type MessageKey } from '../i18n/index.ts'
 
 export const STATUSES = ['registered', 'publicized', 'recovering', 'recovered', 'reused'] as const
 export const PROBLEMS = ['encroachment', 'contract', 'environment'] as const
-export const ROLES = ['admin', 'analyst', 'town_editor', 'viewer'] as const
+export const ROLES = ['admin', 'analyst', 'town_editor', 'town_approver', 'viewer'] as const
 
 export type Status = (typeof STATUSES)[number]
 export type Problem = (typeof PROBLEMS)[number]
@@ -24,5 +24,6 @@ export function problemName(problem: string): string {
 /** "镇街编辑（通济街道）" for a town editor, the bare role name otherwise. */
 export function roleName(role: string, townName?: string | null): string {
   if (role === 'town_editor' && townName) return t('role.townEditorOf', { town: townName })
+  if (role === 'town_approver' && townName) return t('role.townApproverOf', { town: townName })
   return includes(ROLES, role) ? t(`role.${role}` satisfies MessageKey) : role
 }

@@ -3,7 +3,7 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson'
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter'
 import type { PlaceCollection } from '../api/geojson.ts'
 import type { Bbox } from '../api/parcels.ts'
-import { labelPoints } from '../geometry/label-point.ts'
+import { labelPoints } from '../../../server/src/domain/label-point.ts'
 import type { ReferenceKey } from '../layers/layer-state.ts'
 import { rasterBasemap, vectorBasemap, type Basemap } from './basemap.ts'
 import { ICON_PIXEL_RATIO, mapIcons } from './icons.ts'
@@ -114,7 +114,7 @@ export class MapView {
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right')
     this.map.addControl(new maplibregl.AttributionControl({ compact: true }), 'bottom-right')
 
-    this.map.on('styleimagemissing', (event: { id: string }) => this.addIcon(event.id))
+    this.map.setMissingStyleImageResolver((id) => this.addIcon(id))
     this.map.once('load', () => {
       this.styled = true
       for (const action of this.pending.splice(0)) action()

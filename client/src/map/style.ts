@@ -218,7 +218,7 @@ function parcelLayers(categories: CategoryColor[]): LayerSpecification[] {
         'circle-color': byCategory(categories, (c) => c.color),
         'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 1.8, 12, 3.5, 15, 4.5],
         'circle-stroke-color': parcelOutline(categories),
-        'circle-stroke-width': ['case', HAS_PROBLEMS, 1.2, 0],
+        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 9, ['case', HAS_PROBLEMS, 0.6, 0], 13, ['case', HAS_PROBLEMS, 1.5, 0]],
       },
     },
     {
@@ -289,11 +289,11 @@ function labelLayers(unit: string): LayerSpecification[] {
       paint: { 'text-color': '#2d3748', ...halo },
     },
     {
+      // one point per parcel in the tiles from zoom 14, so a parcel across tiles is labelled once
       id: 'parcel-label',
       type: 'symbol',
       source: SOURCES.parcels,
-      'source-layer': 'parcels',
-      filter: isPolygon,
+      'source-layer': 'parcels-labels',
       minzoom: LABEL_ZOOM,
       layout: {
         'text-field': parcelLabelField(unit),
@@ -314,8 +314,8 @@ function labelLayers(unit: string): LayerSpecification[] {
       id: 'parcel-problem-icon',
       type: 'symbol',
       source: SOURCES.parcels,
-      'source-layer': 'parcels',
-      filter: ['all', isPolygon, HAS_PROBLEMS],
+      'source-layer': 'parcels-labels',
+      filter: HAS_PROBLEMS,
       minzoom: LABEL_ZOOM,
       layout: {
         'icon-image': 'problem',

@@ -1,4 +1,5 @@
 import type { SessionUser } from '../api/session.ts'
+import { allowed } from '../auth/permissions.ts'
 import { roleName } from '../format/names.ts'
 import {
   getLanguage,
@@ -21,6 +22,7 @@ export interface Header {
 export function mountHeader(root: HTMLElement, onSignOut: () => void): Header {
   const title = h('span', { class: 'title' })
   const who = h('span', { class: 'who' })
+  const readOnly = h('span', { class: 'read-only', hidden: true })
   const signOut = h('button', { type: 'button', class: 'sign-out' })
   const switcher = h('div', { class: 'language-switch', role: 'group' })
   const languageButtons = LANGUAGES.map((language) => {
@@ -30,7 +32,7 @@ export function mountHeader(root: HTMLElement, onSignOut: () => void): Header {
     return { language, button }
   })
   root.append(
-    h('header', { class: 'topbar' }, title, h('div', { class: 'session' }, who, switcher, signOut)),
+    h('header', { class: 'topbar' }, title, h('div', { class: 'session' }, who, readOnly, switcher, signOut)),
   )
   signOut.addEventListener('click', onSignOut)
 
@@ -45,6 +47,10 @@ export function mountHeader(root: HTMLElement, onSignOut: () => void): Header {
       button.setAttribute('aria-pressed', String(language === getLanguage()))
     }
     who.textContent = user ? `${user.username} · ${roleName(user.role, townName)}` : ''
+    // what the role may see and do, so nobody wonders why a tool is missing
+    who.title = user ? (townName ? t('header.scopeTown', { town: townName }) : t('header.scopeDistrict')) : ''
+    readOnly.hidden = !user || allowed(user, 'parcel.write')
+    readOnly.textContent = t('header.readOnly')
     signOut.textContent = t('header.signOut')
     signOut.hidden = !user
   }

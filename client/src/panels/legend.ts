@@ -37,8 +37,8 @@ const REFERENCE_ROWS: [ReferenceKey, MessageKey, () => HTMLElement][] = [
   ['sea', 'legend.sea', () => swatch('fill', 'background:#cfe3f3')],
 ]
 
-function group(title: string, ...rows: HTMLElement[]): HTMLElement[] {
-  return rows.length === 0 ? [] : [h('h3', {}, title), h('ul', {}, ...rows)]
+function group(title: string, columns: 1 | 2, ...rows: HTMLElement[]): HTMLElement[] {
+  return rows.length === 0 ? [] : [h('h3', {}, title), h('ul', { class: columns === 2 ? 'two-columns' : '' }, ...rows)]
 }
 
 /**
@@ -51,7 +51,8 @@ export function mountLegend(root: HTMLElement, layers: LayerState): () => void {
   const toggle = h('button', { type: 'button', class: 'legend-toggle', 'aria-expanded': 'true' })
   const body = h('div', { class: 'legend-body', id: 'legend-body' })
   toggle.setAttribute('aria-controls', 'legend-body')
-  let open = true
+  // folded at first where it would cover much of a narrow map (a tablet)
+  let open = root.clientWidth >= 700
   toggle.addEventListener('click', () => {
     open = !open
     render()
@@ -76,19 +77,16 @@ export function mountLegend(root: HTMLElement, layers: LayerState): () => void {
     ]
     const zones = zoneClasses.map((c) => h('li', { 'data-zone-class': c }, zoneSwatch(c), zoneClassName(c)))
     body.replaceChildren(
-      ...group(t('legend.categories'), ...categories),
-      ...group(
-        t('legend.status'),
-        ...statuses,
-      ),
+      ...group(t('legend.categories'), 1, ...categories),
+      ...group(t('legend.status'), 2, ...statuses),
       h(
         'ul',
         { class: 'marks' },
         h('li', { class: 'problems' }, swatch('fill problem'), picture(drawProblem(28)), t('legend.problemMark')),
         h('li', { class: 'note' }, swatch('dot'), t('legend.smallParcels')),
       ),
-      ...group(t('legend.reference'), ...reference),
-      ...group(t('legend.planning'), ...zones),
+      ...group(t('legend.reference'), 2, ...reference),
+      ...group(t('legend.planning'), 2, ...zones),
     )
   }
   panel.append(h('div', { class: 'legend-head' }, h('h2', { id: 'legend-title' }, t('legend.title')), toggle), body)

@@ -14,11 +14,12 @@ const COLUMNS: MessageKey[] = ['table.code', 'table.name', 'table.category', 'ta
 function row(parcel: ParcelFeature, selected: boolean, ws: Workspace): HTMLTableRowElement {
   const p = parcel.properties
   const problems = p.problems ?? []
+  // the colour alone, as on the map; the name on hover and for screen readers
   const category = h(
     'td',
-    { title: categoryName(p.category) },
+    { class: 'category', title: categoryName(p.category), 'data-category': p.category },
     h('span', { class: 'swatch fill', style: `background:${categoryColor(p.category)}` }),
-    categoryName(p.category),
+    h('span', { class: 'visually-hidden' }, categoryName(p.category)),
   )
   const tr = h(
     'tr',

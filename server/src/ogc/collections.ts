@@ -41,6 +41,8 @@ export interface Source {
   styleFields: readonly string[]
   /** Small areas become points at low zoom (server/src/tiles/render.ts), rather than being left out. */
   smallAsPoints?: boolean
+  /** Close-zoom tiles also carry one label point per area, in a layer `<id>-labels`. */
+  labelPoints?: boolean
   filters: Record<string, Filter>
   /** The instant a feature is dated by, for `datetime`; none for planning zones. */
   temporal?: { column: string }
@@ -98,6 +100,7 @@ export const PARCELS: Source = {
   tileFields: ['id', 'code', 'name', 'town', 'village', 'category', 'status', 'problems', 'area_mu', 'version'],
   styleFields: ['category', 'status', 'problems', 'town'],
   smallAsPoints: true,
+  labelPoints: true,
   filters: {
     code: text('p.code', '地块编码'),
     town: text('p.town', 'town code (镇街)'),

@@ -104,9 +104,12 @@ export function tileFeatures(id: number, geometry: Geometry, tags: TilePropertie
   return features
 }
 
-/** The tile's protobuf bytes: one layer named after the collection. */
-export function encodeTile(layer: string, features: TileFeature[]): Uint8Array {
+type VtTile = Parameters<typeof fromGeojsonVt>[0][string]
+
+/** The tile's protobuf bytes: a layer named after the collection, and any others given. */
+export function encodeTile(layers: Record<string, TileFeature[]>): Uint8Array {
   // vt-pbf's types name geojson-vt's tile; the shape it reads is { features }
-  const tile = { features } as unknown as Parameters<typeof fromGeojsonVt>[0][string]
-  return fromGeojsonVt({ [layer]: tile }, { version: 2, extent: EXTENT })
+  const tiles: Record<string, VtTile> = {}
+  for (const [name, features] of Object.entries(layers)) tiles[name] = { features } as unknown as VtTile
+  return fromGeojsonVt(tiles, { version: 2, extent: EXTENT })
 }

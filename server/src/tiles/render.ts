@@ -5,7 +5,8 @@
 import type { Geometry } from 'geojson'
 import type { User } from '../auth/roles.ts'
 import type { Db } from '../db/db.ts'
-import { tileProperties, type Row, type Source } from '../ogc/collections.ts'
+import { labelPoint } from '../domain/label-point.ts'
+import { tileProperties, type Row, type Source, type TileProperties } from '../ogc/collections.ts'
 import { Where } from '../parcels/list.ts'
 import { encodeTile, tileFeatures, type TileFeature } from './encode.ts'
 import { EXTENT, project, tileBounds, unitDegrees, type TileId } from './grid.ts'
@@ -22,6 +23,8 @@ const POINT_UNITS = 32
 export const POINT_ZOOM = 14
 /** From this zoom on a tile carries every tile field; below, only what a map colours by. */
 export const FULL_PROPERTIES_ZOOM = 12
+/** From this zoom on a source with `labelPoints` has a second layer, `<id>-labels`: a point per area. */
+export const LABEL_ZOOM = 14
 
 /** Narrows a tile's features beyond the source's scope: the filters of the tile's query. */
 export type TileFilter = (where: Where) => void
@@ -65,15 +68,33 @@ export async function renderTile(
   // most of a tile's bytes (a zoom-10 tile over 100,000 parcels: ~5 MB).
   const fields = tile.z < FULL_PROPERTIES_ZOOM ? ['id', ...source.styleFields] : source.tileFields
   const features: TileFeature[] = []
+  const labels: TileFeature[] = []
+  const withLabels = source.labelPoints === true && tile.z >= LABEL_ZOOM
   for (const row of rows) {
     const tags = tileProperties(source, row, fields)
+    // a point only in the tile proper: one in the buffer would be drawn by both tiles
+    const centre = project(Number(row.centre_x), Number(row.centre_y), tile)
+    const centreHere = centre[0] >= 0 && centre[0] < EXTENT && centre[1] >= 0 && centre[1] < EXTENT
     if (row.tile_geometry !== null) {
-      features.push(...tileFeatures(row.id, JSON.parse(row.tile_geometry) as Geometry, tags, tile))
-    } else if (asPoints) {
-      // only in the tile proper: a point in the buffer would be drawn by both tiles
-      const [x, y] = project(Number(row.centre_x), Number(row.centre_y), tile)
-      if (x >= 0 && x < EXTENT && y >= 0 && y < EXTENT) features.push({ id: row.id, type: 1, geometry: [[x, y]], tags })
+      const geometry = JSON.parse(row.tile_geometry) as Geometry
+      features.push(...tileFeatures(row.id, geometry, tags, tile))
+      if (withLabels && centreHere) labels.push(...labelFeature(row.id, geometry, tags, tile))
+    } else if (asPoints && centreHere) {
+      features.push({ id: row.id, type: 1, geometry: [centre], tags })
     }
   }
-  return encodeTile(source.id, features)
+  return encodeTile(withLabels ? { [source.id]: features, [`${source.id}-labels`]: labels } : { [source.id]: features })
+}
+
+/**
+ * One point inside an area for its label, in the tile that holds the centre
+ * of the area's box: an area across tiles is labelled once. Computed from
+ * the clipped outline (the whole area when it fits the tile and its buffer),
+ * so both databases give the same point.
+ */
+function labelFeature(id: number, geometry: Geometry, tags: TileProperties, tile: TileId): TileFeature[] {
+  if (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon') return []
+  const point = labelPoint(geometry)
+  if (!point) return []
+  return [{ id, type: 1, geometry: [project(point[0]!, point[1]!, tile)], tags }]
 }
