@@ -54,6 +54,7 @@ export function pin(tx: Queryable, driver: Db['driver']): Db {
     driver,
     query: (text, values) => tx.query(text, values),
     exec: (text) => tx.exec(text),
+    copyFrom: (text, data) => tx.copyFrom(text, data),
     transaction: (work) => work(tx),
     close: async () => undefined,
   }

@@ -12,6 +12,11 @@ export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Rows<R>>
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>
+  /**
+   * Runs `COPY … FROM STDIN` with `data` as the rows, in the chunks given
+   * (e.g. from BinaryCopyWriter, for `(FORMAT binary)`).
+   */
+  copyFrom(sql: string, data: readonly Uint8Array[]): Promise<void>
 }
 
 export interface Db extends Queryable {

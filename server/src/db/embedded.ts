@@ -32,11 +32,16 @@ class EmbeddedDb implements Db {
     await this.pg.exec(sql)
   }
 
+  copyFrom(sql: string, data: readonly Uint8Array[]): Promise<void> {
+    return copy(this.pg, sql, data)
+  }
+
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.pg.transaction(async (tx) => {
       const q: Queryable = {
         query: (sql, params = []) => run(tx, sql, params),
         exec: async (sql) => void (await tx.exec(sql)),
+        copyFrom: (sql, data) => copy(tx, sql, data),
       }
       const result = await work(q)
       await runBeforeCommit(q)
@@ -62,6 +67,16 @@ async function run<R>(pg: PgliteLike, sql: string, params: unknown[]): Promise<R
   // PGlite counts affected rows for INSERT, UPDATE and DELETE only; node-postgres
   // counts selected rows too. Report whichever is larger, as node-postgres does.
   return { rows: result.rows, rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) }
+}
+
+/**
+ * PGlite reads COPY data from a Blob under the name /dev/blob: the statement
+ * says `FROM STDIN` for both drivers and is rewritten here.
+ */
+async function copy(pg: PgliteLike, sql: string, data: readonly Uint8Array[]): Promise<void> {
+  const fromBlob = sql.replace(/\bFROM\s+STDIN\b/i, "FROM '/dev/blob'")
+  log.debug('sql', { sql: fromBlob, bytes: data.reduce((n, c) => n + c.length, 0) })
+  await pg.query(fromBlob, [], { blob: new Blob(data as unknown as BlobPart[]) })
 }
 
 export function isEmbedded(db: Db): db is Db & { dump(): Promise<File | Blob> } {

@@ -1,4 +1,7 @@
+import { pipeline } from 'node:stream/promises'
+import { Readable } from 'node:stream'
 import pg from 'pg'
+import { from as copyFromStdin } from 'pg-copy-streams'
 import { log, sqlFields } from '../log.ts'
 import { runBeforeCommit, type Db, type Queryable, type Rows } from './db.ts'
 
@@ -29,6 +32,15 @@ class ServerDb implements Db {
     await this.pool.query(sql)
   }
 
+  async copyFrom(sql: string, data: readonly Uint8Array[]): Promise<void> {
+    const client = await this.pool.connect()
+    try {
+      await copy(client, sql, data)
+    } finally {
+      client.release()
+    }
+  }
+
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect()
     try {
@@ -36,6 +48,7 @@ class ServerDb implements Db {
       const q: Queryable = {
         query: (sql, params = []) => run(client, sql, params),
         exec: async (sql) => void (await client.query(sql)),
+        copyFrom: (sql, data) => copy(client, sql, data),
       }
       const result = await work(q)
       await runBeforeCommit(q)
@@ -58,4 +71,10 @@ async function run<R>(client: pg.Pool | pg.PoolClient, sql: string, params: unkn
   log.debug('sql', sqlFields(sql, params))
   const result = await client.query(sql, params)
   return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length }
+}
+
+/** COPY … FROM STDIN through pg-copy-streams (node-postgres has no COPY of its own). */
+async function copy(client: pg.PoolClient, sql: string, data: readonly Uint8Array[]): Promise<void> {
+  log.debug('sql', { sql, bytes: data.reduce((n, c) => n + c.length, 0) })
+  await pipeline(Readable.from(data, { objectMode: false }), client.query(copyFromStdin(sql)))
 }

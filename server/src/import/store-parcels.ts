@@ -3,7 +3,8 @@ import type { Queryable } from '../db/db.ts'
 import type { ParcelProperties } from '../parcels/properties.ts'
 import type { FeatureProblem } from './types.ts'
 import { stage as timed } from './stages.ts'
-import { flagInvalidGeometries, mustStop, stage, type Candidate, type StoreOptions, type StoreOutcome } from './staging.ts'
+import { BinaryCopyWriter } from '../db/copy-binary.ts'
+import { flagInvalidGeometries, mustStop, stagedPolygon, type Candidate, type StoreOptions, type StoreOutcome } from './staging.ts'
 
 /** A parcel from a file: the properties it gives (code always) and its geometry. */
 export type ParcelCandidate = Candidate<Partial<ParcelProperties> & { code: string }>
@@ -17,17 +18,11 @@ const COLUMNS = [
 ] as const
 type Column = (typeof COLUMNS)[number]
 
-const CAST: Partial<Record<Column, string>> = {
-  problems: 'text[]',
-  declared_area_mu: 'double precision',
-  attributes: 'jsonb',
-}
-
+/** The value a file gives for a column: NULL where it gives none; no problems and no extra attributes are empty. */
 function columnValue(column: Column): string {
-  const value = `r.props -> '${column}'`
-  if (column === 'problems') return `ARRAY(SELECT jsonb_array_elements_text(${value}))`
-  if (column === 'attributes') return `coalesce(${value}, '{}'::jsonb)`
-  return CAST[column] ? `(r.props ->> '${column}')::${CAST[column]}` : `(r.props ->> '${column}')`
+  if (column === 'problems') return `coalesce(r.problems, '{}')`
+  if (column === 'attributes') return `coalesce(r.attributes, '{}')`
+  return `r.${column}`
 }
 
 /**
@@ -46,7 +41,7 @@ export async function storeParcels(
   // at the default 4 MB those of a district-wide import spill to temporary
   // files, which costs the embedded database half its import time.
   await tx.query(`SET LOCAL work_mem = '256MB'`)
-  await timed('stage rows', () => stage(tx, candidates, 'MultiPolygon'))
+  await timed('stage rows (binary COPY)', () => stageParcels(tx, candidates))
   const repaired = await timed('validity (ST_IsValidDetail)', () => flagInvalidGeometries(tx, options.makeValid, problems))
   await timed('match by code', () => matchExisting(tx))
   await timed('scope and status checks', async () => {
@@ -71,6 +66,43 @@ function providedColumns(candidates: ParcelCandidate[]): Column[] {
   return COLUMNS.filter((column) => seen.has(column))
 }
 
+const COLUMN_TYPES: Record<Column, string> = {
+  name: 'text', town: 'text', village: 'text', category: 'text', subtype: 'text', status: 'text',
+  problems: 'text[]', ownership: 'text', declared_area_mu: 'double precision', location: 'text',
+  intended_use: 'text', attributes: 'jsonb',
+}
+
+/**
+ * The candidates in a temporary table, one typed column per property (NULL
+ * where the file gives none), geometry as MultiPolygon in EPSG:4490 wound as
+ * RFC 7946 asks: one binary COPY, no JSON for the server to unpack.
+ */
+async function stageParcels(tx: Queryable, candidates: ParcelCandidate[]): Promise<void> {
+  await tx.query(`DROP TABLE IF EXISTS import_rows`)
+  await tx.query(
+    `CREATE TEMP TABLE import_rows (
+       idx integer NOT NULL,
+       code text NOT NULL,
+       geom geometry NOT NULL,
+       ${COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`).join(', ')},
+       repair_reason text,
+       existing_id integer,
+       existing_town text
+     ) ON COMMIT DROP`,
+  )
+  const rows = new BinaryCopyWriter()
+  for (const { index, properties: p, geometry } of candidates) {
+    rows.row(3 + COLUMNS.length).int4(index).text(p.code).ewkb(stagedPolygon(geometry), 4490)
+    rows.text(p.name).text(p.town).text(p.village).text(p.category).text(p.subtype).text(p.status)
+    rows.textArray(p.problems).text(p.ownership).float8(p.declared_area_mu).text(p.location)
+    rows.text(p.intended_use).jsonb(p.attributes)
+  }
+  await tx.copyFrom(
+    `COPY import_rows (idx, code, geom, ${COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`,
+    rows.finish(),
+  )
+}
+
 async function matchExisting(tx: Queryable): Promise<void> {
   await tx.query(
     `UPDATE import_rows r SET existing_id = p.id, existing_town = p.town
@@ -83,9 +115,9 @@ async function scopeProblems(tx: Queryable, user: User): Promise<FeatureProblem[
   const scope = townScope(user)
   if (scope === null) return []
   const { rows } = await tx.query<{ idx: number; code: string; town: string }>(
-    `SELECT idx, code, coalesce(existing_town, props ->> 'town') AS town FROM import_rows
+    `SELECT idx, code, coalesce(existing_town, town) AS town FROM import_rows
      WHERE existing_town IS DISTINCT FROM $1 AND existing_town IS NOT NULL
-        OR (props ->> 'town') IS DISTINCT FROM $1 AND (props ->> 'town') IS NOT NULL`,
+        OR town IS DISTINCT FROM $1 AND town IS NOT NULL`,
     [scope],
   )
   return rows.map((r) => ({
@@ -98,9 +130,9 @@ async function scopeProblems(tx: Queryable, user: User): Promise<FeatureProblem[
 /** New parcels need a town and a category; updates may leave them out. */
 async function incompleteNew(tx: Queryable): Promise<FeatureProblem[]> {
   const { rows } = await tx.query<{ idx: number; code: string; missing: string }>(
-    `SELECT idx, code, CASE WHEN props ->> 'town' IS NULL THEN 'town' ELSE 'category' END AS missing
+    `SELECT idx, code, CASE WHEN town IS NULL THEN 'town' ELSE 'category' END AS missing
      FROM import_rows
-     WHERE existing_id IS NULL AND (props ->> 'town' IS NULL OR props ->> 'category' IS NULL)`,
+     WHERE existing_id IS NULL AND (town IS NULL OR category IS NULL)`,
   )
   return rows.map((r) => ({
     index: r.idx,
@@ -116,11 +148,11 @@ async function incompleteNew(tx: Queryable): Promise<FeatureProblem[]> {
  */
 async function statusProblems(tx: Queryable, user: User): Promise<FeatureProblem[]> {
   const { rows } = await tx.query<{ idx: number; code: string; status: string; current: string | null }>(
-    `SELECT r.idx, r.code, r.props ->> 'status' AS status, p.status AS current
+    `SELECT r.idx, r.code, r.status, p.status AS current
      FROM import_rows r LEFT JOIN parcels p ON p.id = r.existing_id
-     WHERE r.props ->> 'status' IS NOT NULL
-       AND CASE WHEN r.existing_id IS NULL THEN NOT $1 AND r.props ->> 'status' <> 'registered'
-                ELSE p.status <> r.props ->> 'status' END
+     WHERE r.status IS NOT NULL
+       AND CASE WHEN r.existing_id IS NULL THEN NOT $1 AND r.status <> 'registered'
+                ELSE p.status <> r.status END
      ORDER BY r.idx`,
     [can(user, 'workflow.confirm')],
   )
