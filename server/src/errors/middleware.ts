@@ -9,13 +9,26 @@ export function language(req: Request): 'zh' | 'en' {
   return typeof preferred === 'string' && preferred.startsWith('en') ? 'en' : 'zh'
 }
 
+interface BodyParserError {
+  type?: string
+  status?: number
+  limit?: number
+  charset?: string
+  message?: string
+}
+
 /** Turns what body-parser throws into catalogue errors. */
-function fromBodyParser(error: { type?: string; limit?: number; message?: string }): AppError | undefined {
-  if (error.type === 'entity.parse.failed') {
-    return new AppError('malformed_json', { reason: error.message?.slice(0, 200) })
-  }
+function fromBodyParser(error: BodyParserError): AppError | undefined {
   if (error.type === 'entity.too.large') {
     return new AppError('payload_too_large', { limit: `${Math.round((error.limit ?? 0) / 1024)} KB` })
+  }
+  // JSON is UTF-8, -16 or -32 (RFC 8259 §8.1); body-parser refuses another charset or a Content-Encoding it lacks
+  if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported') {
+    return new AppError('unsupported_media_type', { type: error.charset ? `charset ${error.charset}` : 'Content-Encoding' })
+  }
+  // the body did not parse, or did not arrive whole (entity.parse.failed, request.size.invalid, request.aborted …)
+  if (typeof error.type === 'string' && error.status !== undefined && error.status >= 400 && error.status < 500) {
+    return new AppError('malformed_json', { reason: error.message?.slice(0, 200) })
   }
   return undefined
 }

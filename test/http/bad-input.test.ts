@@ -1,0 +1,52 @@
+// The inputs the fuzz run (fuzz.test.ts) once answered with a 500, each kept
+// here as a plain case: refused with its own 4xx, nothing written.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestApp, type Client, type TestApp } from '../helpers/app.ts'
+import { backends } from '../helpers/backends.ts'
+import { HUANXIU, newParcel, rowCount, square, villageSpot } from '../helpers/workflow.ts'
+
+describe.each(backends())('inputs the fuzz run found, on the %s database', (backend) => {
+  let app: TestApp
+  let admin: Client
+  let spot: { village: string; lon: number; lat: number }
+  let parcel: any
+
+  beforeAll(async () => {
+    app = await startTestApp(backend)
+    admin = await app.as('admin')
+    spot = await villageSpot(app, HUANXIU)
+    parcel = await newParcel(app, admin, HUANXIU, 'T-BI-1', 0)
+  })
+  afterAll(async () => app?.close())
+
+  const feature = (code: string, properties: Record<string, unknown> = {}) => ({
+    type: 'Feature',
+    properties: { code, town: HUANXIU, village: spot.village, category: 'intensive_use', ...properties },
+    geometry: square(spot.lon + 0.003, spot.lat),
+  })
+
+  /** Sends a body as it is, with the content type given. */
+  function raw(method: string, path: string, body: string | Uint8Array, contentType: string, headers: Record<string, string> = {}) {
+    return fetch(app.url + path, { method, body, headers: { cookie: admin.cookie!, 'content-type': contentType, ...headers } })
+  }
+
+  async function expectNothingWritten(write: () => Promise<{ status: number; code: string }>, status: number, code: string) {
+    const parcels = await rowCount(app, 'parcels')
+    const versions = await rowCount(app, 'parcel_versions')
+    expect(await write()).toEqual({ status, code })
+    expect(await rowCount(app, 'parcels')).toBe(parcels)
+    expect(await rowCount(app, 'parcel_versions')).toBe(versions)
+  }
+
+  const answer = async (response: Response) => ({ status: response.status, code: ((await response.json()) as any).error.code })
+
+  it('refuses a JSON body in a charset JSON does not have with 415', async () => {
+    await expectNothingWritten(
+      async () => answer(await raw('POST', '/api/parcels', JSON.stringify(feature('T-BI-CHARSET')), 'application/json; charset=latin1')),
+      415,
+      'unsupported_media_type',
+    )
+    const patched = await raw('PATCH', `/api/parcels/${parcel.properties.id}`, '{}', 'application/json; charset=iso-8859-1', { 'if-match': '"1"' })
+    expect(await answer(patched)).toEqual({ status: 415, code: 'unsupported_media_type' })
+  })
+})
