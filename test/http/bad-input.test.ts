@@ -27,7 +27,7 @@ describe.each(backends())('inputs the fuzz run found, on the %s database', (back
 
   /** Sends a body as it is, with the content type given. */
   function raw(method: string, path: string, body: string | Uint8Array, contentType: string, headers: Record<string, string> = {}) {
-    return fetch(app.url + path, { method, body, headers: { cookie: admin.cookie!, 'content-type': contentType, ...headers } })
+    return fetch(app.url + path, { method, body: body as BodyInit, headers: { cookie: admin.cookie!, 'content-type': contentType, ...headers } })
   }
 
   async function expectNothingWritten(write: () => Promise<{ status: number; code: string }>, status: number, code: string) {
@@ -48,5 +48,38 @@ describe.each(backends())('inputs the fuzz run found, on the %s database', (back
     )
     const patched = await raw('PATCH', `/api/parcels/${parcel.properties.id}`, '{}', 'application/json; charset=iso-8859-1', { 'if-match': '"1"' })
     expect(await answer(patched)).toEqual({ status: 415, code: 'unsupported_media_type' })
+  })
+
+  const deep = (depth: number, leaf: string) => '{"a":'.repeat(depth) + leaf + '}'.repeat(depth)
+
+  it('refuses attributes that jsonb cannot hold (U+0000, a lone surrogate, nesting 50,000 deep) with 422, on create and on edit', async () => {
+    const base = JSON.stringify(feature('T-BI-ATTR'))
+    const bodies = [
+      base.replace('"properties":{', '"properties":{"attributes":{"备注":"a\\u0000b"},'),
+      base.replace('"properties":{', '"properties":{"attributes":{"\\ud800":1},'),
+      base.replace('"properties":{', `"properties":{"attributes":${deep(50_000, '1')},`),
+    ]
+    for (const body of bodies) {
+      await expectNothingWritten(async () => answer(await raw('POST', '/api/parcels', body, 'application/json')), 422, 'invalid_property')
+      const patch = `{"properties":{"attributes":${body.slice(body.indexOf('"attributes":') + 13, body.indexOf(',"code"'))}}}`
+      const etag = { 'if-match': `"${parcel.properties.version}"` }
+      await expectNothingWritten(async () => answer(await raw('PATCH', `/api/parcels/${parcel.properties.id}`, patch, 'application/json', etag)), 422, 'invalid_property')
+    }
+  })
+
+  it('refuses a name with a lone surrogate instead of storing U+FFFD in its place', async () => {
+    const body = JSON.stringify(feature('T-BI-NAME')).replace('"properties":{', '"properties":{"name":"旧\\udc00厂",')
+    await expectNothingWritten(async () => answer(await raw('POST', '/api/parcels', body, 'application/json')), 422, 'invalid_property')
+  })
+
+  it('refuses coordinates or a type nested 50,000 deep with 422, naming them briefly', async () => {
+    const base = JSON.stringify(feature('T-BI-DEEP'))
+    const nest = `${'['.repeat(50_000)}1${']'.repeat(50_000)}`
+    const coordinates = base.replace(/"coordinates":\[.*?\]\]\]/, `"coordinates":[[[${nest},36.4],[120.4,36.4],[120.4,36.5],[${nest},36.4]]]`)
+    await expectNothingWritten(async () => answer(await raw('POST', '/api/parcels', coordinates, 'application/json')), 422, 'invalid_coordinates')
+    const type = base.replace('"type":"Polygon"', `"type":${'['.repeat(50_000)}${']'.repeat(50_000)}`)
+    const reply = await raw('POST', '/api/parcels', type, 'application/json')
+    expect(reply.status).toBe(422)
+    expect(((await reply.json()) as any).error.message).toContain('[…]')
   })
 })

@@ -37,6 +37,15 @@ export function render(code: ErrorCode, params: ErrorParams, lang: 'zh' | 'en'):
 
 /** Shortens a user-supplied value for a message, so a 10 MB string is not echoed. */
 export function quote(value: unknown, max = 60): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)
+  const text = typeof value === 'string' ? value : written(value)
   return `"${text.length > max ? text.slice(0, max) + '…' : text}"`
+}
+
+/** JSON text of a value for a message; nesting too deep for JSON.stringify (RangeError) is shown as an ellipsis. */
+function written(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return Array.isArray(value) ? '[…]' : '{…}'
+  }
 }

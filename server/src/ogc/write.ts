@@ -5,7 +5,7 @@
 import { Router, type Request } from 'express'
 import proj4 from 'proj4'
 import { requireAction } from '../auth/middleware.ts'
-import { AppError } from '../errors/app-error.ts'
+import { AppError, quote } from '../errors/app-error.ts'
 import { PROJ4_DEFS, reprojectCoordinates, type Coordinates } from '../geo/crs.ts'
 import type { AppContext } from '../http/context.ts'
 import { parseParcelGeometry, type ParcelGeometry } from '../parcels/geometry.ts'
@@ -66,7 +66,7 @@ function featureBody(req: Request, allowed: string[]): Body {
   }
   const { type, properties, geometry } = body as Record<string, unknown>
   if (type !== undefined && type !== 'Feature') {
-    throw new AppError('invalid_feature', { reason: `type is "${String(type)}", expected "Feature"` })
+    throw new AppError('invalid_feature', { reason: `type is ${quote(type)}, expected "Feature"` })
   }
   return { properties: properties ?? {}, geometry: toStorage(geometry, contentCrs(req)) }
 }

@@ -1,4 +1,4 @@
-import { AppError } from '../errors/app-error.ts'
+import { AppError, quote } from '../errors/app-error.ts'
 import { insideJimo } from '../geo/extent.ts'
 
 export type Position = [number, number]
@@ -24,7 +24,7 @@ export function parseParcelGeometry(geometry: unknown): ParcelGeometry {
   }
   const { type, coordinates } = geometry as { type?: unknown; coordinates?: unknown }
   if (type !== 'Polygon' && type !== 'MultiPolygon') {
-    throw new AppError('invalid_geometry_type', { type: String(type) })
+    throw new AppError('invalid_geometry_type', { type: typeof type === 'string' ? type : quote(type) })
   }
   const polygons = type === 'Polygon' ? [coordinates] : coordinates
   if (!Array.isArray(polygons) || polygons.length === 0) {
@@ -65,7 +65,7 @@ function checkPosition(position: unknown, path: string): void {
   }
   const [lon, lat] = position as unknown[]
   if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
-    throw new AppError('invalid_coordinates', { path, reason: `not finite numbers: ${JSON.stringify(position)}` })
+    throw new AppError('invalid_coordinates', { path, reason: `not finite numbers: ${quote(position)}` })
   }
   if (!insideJimo(lon, lat)) throw new AppError('outside_district', { lon, lat })
 }

@@ -1,3 +1,4 @@
+import { jsonbProblem, textProblem } from '../db/jsonb.ts'
 import { AppError, quote } from '../errors/app-error.ts'
 import { PROBLEMS, STATUSES, type Problem, type Status } from '../domain/workflow.ts'
 import { CATEGORY_CODES, type CategoryCode } from '../domain/categories.ts'
@@ -109,6 +110,9 @@ function parseText(field: keyof typeof TEXT_LIMITS, value: unknown): string | nu
     throw new AppError('property_too_long', { field, length: value.length, limit: TEXT_LIMITS[field] })
   }
   if (CONTROL_CHARACTERS.test(value)) throw invalid(field, value, 'contains control characters')
+  // a lone surrogate would be stored as U+FFFD, silently changing the text
+  const problem = textProblem(value)
+  if (problem) throw invalid(field, value, problem)
   return value
 }
 
@@ -148,6 +152,8 @@ function parseAttributes(value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid('attributes', value, 'must be an object')
   }
+  const problem = jsonbProblem(value)
+  if (problem) throw invalid('attributes', value, problem)
   const size = JSON.stringify(value).length
   if (size > ATTRIBUTES_LIMIT) {
     throw new AppError('property_too_long', { field: 'attributes', length: size, limit: ATTRIBUTES_LIMIT })

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express'
 import { requireAction } from '../auth/middleware.ts'
-import { AppError } from '../errors/app-error.ts'
+import { AppError, quote } from '../errors/app-error.ts'
 import type { AppContext } from '../http/context.ts'
 import { etag, featureJson, PARCEL_COLUMNS, type ParcelRow } from './feature.ts'
 import { parseParcelGeometry } from './geometry.ts'
@@ -41,7 +41,7 @@ function featureBody(req: Request): { properties: unknown; geometry: unknown } {
   }
   const { type, properties, geometry } = body as Record<string, unknown>
   if (type !== undefined && type !== 'Feature') {
-    throw new AppError('invalid_feature', { reason: `type is "${String(type)}", expected "Feature"` })
+    throw new AppError('invalid_feature', { reason: `type is ${quote(type)}, expected "Feature"` })
   }
   return { properties: properties ?? {}, geometry }
 }
