@@ -17,6 +17,7 @@ import type { AppContext } from './http/context.ts'
 import { importRoutes } from './import/routes.ts'
 import { layerRoutes } from './layers/routes.ts'
 import { openApiRoute } from './http/openapi.ts'
+import { securityHeaders } from './http/security.ts'
 import { ogcRoutes } from './ogc/routes.ts'
 import { parcelRoutes } from './parcels/routes.ts'
 import { placeRoutes } from './places/routes.ts'
@@ -32,6 +33,7 @@ export function createApp(ctx: AppContext): Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
+  app.use(securityHeaders())
 
   app.get('/api/health', (_req, res) => {
     res.json({ status: 'ok', database: ctx.db.driver, postgis: ctx.postgis })
