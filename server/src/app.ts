@@ -32,7 +32,8 @@ export const JSON_LIMIT = '8mb'
 export function createApp(ctx: AppContext): Express {
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', 'loopback')
+  // The client address (rate limit, audit log) and https come from the proxy's headers only when it is trusted.
+  app.set('trust proxy', ctx.config.trustProxy)
   app.use(securityHeaders())
 
   app.get('/api/health', (_req, res) => {

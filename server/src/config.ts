@@ -14,6 +14,8 @@ export interface Config {
   clientDir: string
   /** Build the client at start when its sources are newer; off: serve client/dist as it is. */
   buildClient: boolean
+  /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: Express's `trust proxy`. */
+  trustProxy: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   sessionHours: number
   importLimits: ImportLimits
@@ -39,6 +41,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     samplesDir: path.resolve(env.JIYUAN_SAMPLES_DIR ?? path.join(ROOT, 'data-samples')),
     clientDir: path.join(ROOT, 'client/dist'),
     buildClient: env.JIYUAN_CLIENT_BUILD !== 'off',
+    trustProxy: env.JIYUAN_TRUST_PROXY || 'loopback',
     logLevel: parseLogLevel(env.LOG_LEVEL),
     sessionHours: 12,
     publicUrl: env.JIYUAN_PUBLIC_URL || undefined,
