@@ -82,4 +82,43 @@ describe.each(backends())('inputs the fuzz run found, on the %s database', (back
     expect(reply.status).toBe(422)
     expect(((await reply.json()) as any).error.message).toContain('[…]')
   })
+
+  /** POST /api/imports of one file; the answer's status, the codes of its refused features, and what it wrote. */
+  async function importOf(name: string, text: string) {
+    const parcels = await rowCount(app, 'parcels')
+    const reply = await admin.upload(name, text)
+    expect(await rowCount(app, 'parcels')).toBe(reply.status === 201 ? parcels + reply.body.created : parcels)
+    return { status: reply.status, codes: (reply.body.rejected ?? []).map((r: any) => r.code), body: reply.body }
+  }
+
+  const collection = (geometry: string, properties = '{"code":"T-BI-IMP","town":"370215001","category":"intensive_use"}') =>
+    `{"type":"FeatureCollection","features":[{"type":"Feature","properties":${properties},"geometry":${geometry}}]}`
+
+  it('refuses an imported feature whose geometry or properties nest 50,000 deep, naming the feature', async () => {
+    const coordinates = await importOf('deep.geojson', collection(`{"type":"Polygon","coordinates":${'['.repeat(50_000)}1${']'.repeat(50_000)}}`))
+    expect(coordinates).toMatchObject({ status: 422, codes: ['malformed_geometry'] })
+    const properties = await importOf('deep.geojson', collection('null', deep(50_000, '1')))
+    expect(properties).toMatchObject({ status: 422, codes: ['malformed_feature'] })
+    const single = await importOf('deep.geojson', `{"type":"Feature","properties":{},"geometry":${deep(50_000, '1')}}`)
+    expect(single).toMatchObject({ status: 422, body: { error: { code: 'invalid_geojson' } } })
+  })
+
+  it('refuses an imported polygon ring of three positions or not closed (CSV WKT) as malformed, instead of passing it to PostGIS', async () => {
+    const { lon, lat } = spot
+    const csv = (wkt: string) => `code,town,category,WKT\nT-BI-CSV,370215001,intensive_use,"${wkt}"\n`
+    const three = await importOf('parcels.csv', csv(`POLYGON((${lon} ${lat},${lon + 0.001} ${lat},${lon} ${lat}))`))
+    expect(three).toMatchObject({ status: 422, codes: ['malformed_geometry'] })
+    const open = await importOf('parcels.csv', csv(`POLYGON((${lon} ${lat},${lon + 0.001} ${lat},${lon + 0.001} ${lat + 0.001},${lon} ${lat + 0.0005}))`))
+    expect(open).toMatchObject({ status: 422, codes: ['malformed_geometry'] })
+  })
+
+  it('refuses imported attributes jsonb cannot hold, and keeps the report of a refusal that quotes a lone surrogate', async () => {
+    const square = JSON.stringify(feature('x').geometry)
+    const nul = await importOf('parcels.geojson', collection(square, '{"code":"T-BI-NUL","town":"370215001","category":"intensive_use","备注":"a\\u0000b"}'))
+    expect(nul).toMatchObject({ status: 422, codes: ['invalid_property'] })
+    const town = await importOf('parcels.geojson', collection(square, '{"code":"T-BI-TOWN","town":"\\ud800镇","category":"intensive_use"}'))
+    expect(town).toMatchObject({ status: 422, codes: ['unknown_town'] })
+    const { rows } = await app.db.query<{ report: any }>('SELECT report FROM imports WHERE id = $1', [town.body.import_id])
+    expect(rows[0]!.report.rejected[0].message).toContain('\ufffd镇')
+  })
 })

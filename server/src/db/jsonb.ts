@@ -55,3 +55,12 @@ export function nestingDepth(value: unknown, stopAt = Infinity): number {
   }
   return deepest
 }
+
+/**
+ * JSON text for a jsonb parameter holding what a file or a client sent (an
+ * import's report): JSON.stringify writes U+0000 and lone surrogates as
+ * \u escapes, which jsonb refuses; they become U+FFFD.
+ */
+export function jsonbText(value: unknown): string {
+  return JSON.stringify(value).replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi, '$1\\ufffd')
+}

@@ -4,6 +4,7 @@
 // feature is reported on its own and the others are still read.
 import type { Geometry, GeometryCollection, Position } from 'geojson'
 import * as GJV from 'geojson-validation'
+import { MAX_JSON_DEPTH, nestingDepth } from '../db/jsonb.ts'
 import { AppError, quote } from '../errors/app-error.ts'
 import { crsFromGeoJson, type SourceCrs } from './crs-detect.ts'
 import { decodeText, guessText, utf8ErrorAt } from './encoding.ts'
@@ -29,6 +30,8 @@ const GEOMETRY_TYPES = [
 ]
 // Errors listed in a message before "…and n more"
 const ERRORS_SHOWN = 3
+/** A GeometryCollection holding a MultiPolygon: object, geometries, object, coordinates, polygon, ring, position. */
+const MAX_GEOMETRY_DEPTH = 9
 
 export function looksLikeJson(bytes: Uint8Array): boolean {
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
@@ -92,8 +95,10 @@ function readRoot(
   fileName: string,
   limits: ImportLimits,
 ): { features: SourceFeature[]; problems: FeatureProblem[] } {
+  // geojson-validation recurses: a top level nested deeper than any GeoJSON is refused before it looks
+  const tooDeep = () => nestingDepth(root, MAX_JSON_DEPTH + MAX_GEOMETRY_DEPTH) >= MAX_JSON_DEPTH + MAX_GEOMETRY_DEPTH
   if (root.type === 'FeatureCollection') {
-    if (!Array.isArray(root.features)) throw fail(listErrors(GJV.valid(root, true)))
+    if (!Array.isArray(root.features)) throw fail(tooDeep() ? 'it is nested too deeply' : listErrors(GJV.valid(root, true)))
     if (root.features.length > limits.maxFeatures) {
       throw new AppError('too_many_features', {
         file: quote(fileName),
@@ -103,6 +108,7 @@ function readRoot(
     }
     return readFeatures(root.features)
   }
+  if (tooDeep()) throw fail('it is nested too deeply')
   if (root.type === 'Feature' || GEOMETRY_TYPES.includes(root.type as string)) {
     const errors = GJV.valid(root, true)
     if (errors.length > 0) throw fail(listErrors(errors))
@@ -158,13 +164,25 @@ function featureShapeError(item: unknown): Detail | null {
     return { en: `its type is ${given}, not "Feature"`, zh: `类型为 ${given}，不是 "Feature"` }
   }
   if (properties === undefined || properties === null) return null
-  if (typeof properties === 'object' && !Array.isArray(properties)) return null
+  if (typeof properties === 'object' && !Array.isArray(properties)) {
+    if (nestingDepth(properties, MAX_JSON_DEPTH + 1) <= MAX_JSON_DEPTH) return null
+    return { en: `its properties nest deeper than ${MAX_JSON_DEPTH} levels`, zh: `properties 嵌套超过 ${MAX_JSON_DEPTH} 层` }
+  }
   const kind = Array.isArray(properties) ? 'an array' : typeof properties
   return { en: `its properties are ${kind}, not an object`, zh: `properties 为 ${kind}，不是对象` }
 }
 
 function readGeometry(feature: SourceFeature, geometry: unknown): FeatureReading {
   if (geometry === null || geometry === undefined) return { feature }
+  // geojson-validation and the readers below recurse: deeper than a collection of MultiPolygons is malformed anyway
+  if (nestingDepth(geometry, MAX_GEOMETRY_DEPTH + 1) > MAX_GEOMETRY_DEPTH) {
+    return {
+      problem: featureProblem(feature, 'malformed_geometry', {
+        en: `malformed geometry: nested deeper than ${MAX_GEOMETRY_DEPTH} levels`,
+        zh: `几何结构错误：嵌套超过 ${MAX_GEOMETRY_DEPTH} 层`,
+      }),
+    }
+  }
   const errors = GJV.isGeometryObject(geometry, true)
   if (errors.length > 0) {
     const list = listErrors(errors)

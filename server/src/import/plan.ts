@@ -1,4 +1,5 @@
 import type { Geometry } from 'geojson'
+import { jsonbProblem } from '../db/jsonb.ts'
 import { AppError } from '../errors/app-error.ts'
 import { parseProperties, type ParcelProperties } from '../parcels/properties.ts'
 import { mapParcelAttributes, type ExplicitMapping, type ParcelField } from './mapping.ts'
@@ -29,9 +30,34 @@ function fromAppError(feature: RawFeature, error: unknown, label: string): Featu
 }
 
 function polygonal(feature: RawFeature, problems: FeatureProblem[], label: string): boolean {
-  if (POLYGONAL.has(feature.geometry.type)) return true
-  problems.push(problem(feature, 'unsupported_geometry_type', `a ${feature.geometry.type} where a polygon is needed`, label))
-  return false
+  if (!POLYGONAL.has(feature.geometry.type)) {
+    problems.push(problem(feature, 'unsupported_geometry_type', `a ${feature.geometry.type} where a polygon is needed`, label))
+    return false
+  }
+  return storable(feature, problems, label)
+}
+
+/**
+ * What PostGIS would refuse outright rather than judge: a polygon ring of
+ * fewer than four positions or not closed (WKT and Shapefiles allow both),
+ * and properties jsonb cannot hold (U+0000, lone surrogates, deep nesting).
+ */
+function storable(feature: RawFeature, problems: FeatureProblem[], label: string): boolean {
+  const rings = feature.geometry.type === 'Polygon' ? feature.geometry.coordinates
+    : feature.geometry.type === 'MultiPolygon' ? feature.geometry.coordinates.flat() : []
+  const bad = rings.findIndex((ring) => ring.length < 4 || ring[0]![0] !== ring.at(-1)![0] || ring[0]![1] !== ring.at(-1)![1])
+  if (bad >= 0) {
+    const ring = rings[bad]!
+    const why = ring.length < 4 ? `has ${ring.length} positions, fewer than 4` : 'is not closed (first position ≠ last)'
+    problems.push(problem(feature, 'malformed_geometry', `ring ${bad} ${why}`, label))
+    return false
+  }
+  const trouble = jsonbProblem(feature.properties)
+  if (trouble) {
+    problems.push(problem(feature, 'invalid_property', `its properties cannot be stored: ${trouble}`, label))
+    return false
+  }
+  return true
 }
 
 /**
@@ -141,6 +167,7 @@ export function planZones(features: RawFeature[], fileClass: string | undefined)
     const p = feature.properties
     const zoneClass = pick(p, ZONE_NAMES.class) ?? fileClass ?? null
     const code = pick(p, ZONE_NAMES.code) ?? ''
+    if (!storable(feature, plan.problems, code)) continue
     if (zoneClass === null || !/^[a-z_]{1,40}$/.test(zoneClass)) {
       plan.problems.push(problem(feature, 'missing_property', zoneClass === null
         ? 'no zone class: give each feature a "class" property or the class field for the file'

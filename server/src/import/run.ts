@@ -1,6 +1,7 @@
 import type { Geometry } from 'geojson'
 import { can, type User } from '../auth/roles.ts'
 import type { Db, Queryable } from '../db/db.ts'
+import { jsonbText } from '../db/jsonb.ts'
 import { AppError, quote } from '../errors/app-error.ts'
 import { log } from '../log.ts'
 import type { ExplicitMapping } from './mapping.ts'
@@ -213,7 +214,7 @@ async function finishRecord(
     `UPDATE imports SET accepted = $2, rejected = $3, created = $4, updated = $5, unchanged = $6,
        repaired = $7, report = $8, duration_ms = $9 WHERE id = $1`,
     [importId, outcome.created + outcome.updated + outcome.unchanged, rejected, outcome.created, outcome.updated,
-      outcome.unchanged, outcome.repaired, JSON.stringify({ rejected: outcome.problems, warnings: read.warnings, mapping }), ms],
+      outcome.unchanged, outcome.repaired, jsonbText({ rejected: outcome.problems, warnings: read.warnings, mapping }), ms],
   )
 }
 
