@@ -33,7 +33,10 @@ interface Expected {
  */
 async function regenerate(outlines: Outline[]): Promise<void> {
   const url = process.env.TEST_DATABASE_URL
-  if (!url) throw new Error('JIYUAN_UPDATE_FIXTURES=1 needs TEST_DATABASE_URL (a PostGIS server) to measure the outlines')
+  if (!url)
+    throw new Error(
+      'JIYUAN_UPDATE_FIXTURES=1 needs TEST_DATABASE_URL (a PostGIS server) to measure the outlines',
+    )
   const name = `jiyuan_live_area_${process.pid}`
   const admin = new pg.Client({ connectionString: url })
   await admin.connect()
@@ -44,7 +47,8 @@ async function regenerate(outlines: Outline[]): Promise<void> {
   try {
     await client.connect()
     await client.query('CREATE EXTENSION postgis')
-    const version = (await client.query<{ v: string }>('SELECT postgis_lib_version() AS v')).rows[0]!.v
+    const version = (await client.query<{ v: string }>('SELECT postgis_lib_version() AS v'))
+      .rows[0]!.v
     const areas = []
     for (const outline of outlines) {
       const { rows } = await client.query<{ m2: number }>(
@@ -53,7 +57,10 @@ async function regenerate(outlines: Outline[]): Promise<void> {
       )
       areas.push({ name: outline.properties.name, area_m2: rows[0]!.m2 })
     }
-    writeFileSync(path.join(FIXTURES, 'out/postgis-areas.json'), `${JSON.stringify({ postgis: version, areas }, null, 2)}\n`)
+    writeFileSync(
+      path.join(FIXTURES, 'out/postgis-areas.json'),
+      `${JSON.stringify({ postgis: version, areas }, null, 2)}\n`,
+    )
   } finally {
     await client.end()
     await admin.query(`DROP DATABASE IF EXISTS ${name}`)
@@ -62,12 +69,18 @@ async function regenerate(outlines: Outline[]): Promise<void> {
 }
 
 describe('the live area of a drawing', () => {
-  const outlines = (JSON.parse(readFileSync(path.join(FIXTURES, 'in/outlines.geojson'), 'utf8')) as { features: Outline[] }).features
+  const outlines = (
+    JSON.parse(readFileSync(path.join(FIXTURES, 'in/outlines.geojson'), 'utf8')) as {
+      features: Outline[]
+    }
+  ).features
   let expected: Expected
 
   beforeAll(async () => {
     if (UPDATE) await regenerate(outlines)
-    expected = JSON.parse(readFileSync(path.join(FIXTURES, 'out/postgis-areas.json'), 'utf8')) as Expected
+    expected = JSON.parse(
+      readFileSync(path.join(FIXTURES, 'out/postgis-areas.json'), 'utf8'),
+    ) as Expected
   })
 
   it('agrees with PostGIS ST_Area(geography) within 0.01 % for parcels, a hole, two parts and a whole town', () => {
@@ -81,32 +94,72 @@ describe('the live area of a drawing', () => {
   })
 
   it('subtracts a hole and adds the parts of a two-part outline', () => {
-    const [withHole, twoParts] = outlines.filter((o) => !o.properties.name.startsWith('parcel') && !o.properties.name.startsWith('town'))
-    const shell = { type: 'Polygon' as const, coordinates: [withHole!.geometry.coordinates[0] as number[][]] }
+    const [withHole, twoParts] = outlines.filter(
+      (o) => !o.properties.name.startsWith('parcel') && !o.properties.name.startsWith('town'),
+    )
+    const shell = {
+      type: 'Polygon' as const,
+      coordinates: [withHole!.geometry.coordinates[0] as number[][]],
+    }
     // the courtyard is the middle half of each side: a quarter of the shell
     expect(liveArea(withHole!.geometry)!.m2 / liveArea(shell)!.m2).toBeCloseTo(0.75, 3)
     expect(liveArea(twoParts!.geometry)!.m2).toBeGreaterThan(liveArea(shell)!.m2)
   })
 
   it('shows no area until three distinct points are placed', () => {
-    const line = { type: 'Polygon' as const, coordinates: [[[120.5, 36.4], [120.501, 36.4], [120.5, 36.4]]] }
+    const line = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [120.5, 36.4],
+          [120.501, 36.4],
+          [120.5, 36.4],
+        ],
+      ],
+    }
     expect(liveArea(line)).toBeNull()
-    const triangle = { type: 'Polygon' as const, coordinates: [[[120.5, 36.4], [120.501, 36.4], [120.5, 36.401], [120.5, 36.4]]] }
+    const triangle = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [120.5, 36.4],
+          [120.501, 36.4],
+          [120.5, 36.401],
+          [120.5, 36.4],
+        ],
+      ],
+    }
     expect(liveArea(triangle)!.m2).toBeGreaterThan(0)
   })
 })
 
 describe('the validity verdict in the browser', () => {
-  const square = (x: number, y: number, d: number) => [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]
+  const square = (x: number, y: number, d: number) => [
+    [x, y],
+    [x + d, y],
+    [x + d, y + d],
+    [x, y + d],
+    [x, y],
+  ]
 
   it('passes a plain outline and one with a courtyard', () => {
-    expect(checkValidity({ type: 'Polygon', coordinates: [square(120.5, 36.4, 0.001)] })).toEqual({ valid: true })
+    expect(checkValidity({ type: 'Polygon', coordinates: [square(120.5, 36.4, 0.001)] })).toEqual({
+      valid: true,
+    })
     const hole = square(120.5003, 36.4003, 0.0002).reverse()
-    expect(checkValidity({ type: 'Polygon', coordinates: [square(120.5, 36.4, 0.001), hole] }).valid).toBe(true)
+    expect(
+      checkValidity({ type: 'Polygon', coordinates: [square(120.5, 36.4, 0.001), hole] }).valid,
+    ).toBe(true)
   })
 
   it('finds a bow-tie and says where its boundary crosses itself', () => {
-    const bowTie = [[120.5, 36.4], [120.501, 36.401], [120.501, 36.4], [120.5, 36.401], [120.5, 36.4]]
+    const bowTie = [
+      [120.5, 36.4],
+      [120.501, 36.401],
+      [120.501, 36.4],
+      [120.5, 36.401],
+      [120.5, 36.4],
+    ]
     const verdict = checkValidity({ type: 'Polygon', coordinates: [bowTie] })
     expect(verdict).toMatchObject({ valid: false, reason: 'self_intersection' })
     const [lon, lat] = (verdict as { location: [number, number] }).location
@@ -116,11 +169,24 @@ describe('the validity verdict in the browser', () => {
 
   it('names a hole outside its shell, and an outline of too few points', () => {
     const outside = square(120.6, 36.4, 0.0002).reverse()
-    expect(checkValidity({ type: 'Polygon', coordinates: [square(120.5, 36.4, 0.001), outside] })).toMatchObject({
+    expect(
+      checkValidity({ type: 'Polygon', coordinates: [square(120.5, 36.4, 0.001), outside] }),
+    ).toMatchObject({
       valid: false,
       reason: 'hole_outside_shell',
     })
-    expect(checkValidity({ type: 'Polygon', coordinates: [[[120.5, 36.4], [120.501, 36.4], [120.5, 36.4]]] })).toEqual({
+    expect(
+      checkValidity({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [120.5, 36.4],
+            [120.501, 36.4],
+            [120.5, 36.4],
+          ],
+        ],
+      }),
+    ).toEqual({
       valid: false,
       reason: 'too_few_points',
       location: null,
@@ -134,7 +200,18 @@ describe('snapping to neighbouring parcels', () => {
   const neighbour: Feature<Polygon> = {
     type: 'Feature',
     properties: {},
-    geometry: { type: 'Polygon', coordinates: [[[120.5, 36.4], [120.501, 36.4], [120.501, 36.401], [120.5, 36.401], [120.5, 36.4]]] },
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [120.5, 36.4],
+          [120.501, 36.4],
+          [120.501, 36.401],
+          [120.5, 36.401],
+          [120.5, 36.4],
+        ],
+      ],
+    },
   }
   const rings = snapRings([neighbour])
   const query = (lon: number, lat: number) => ({
@@ -164,30 +241,68 @@ describe('snapping to neighbouring parcels', () => {
 describe('the pre-check before saving', () => {
   const piece = { type: 'MultiPolygon' as const, coordinates: [] }
   const overlap = (o: Partial<PreviewOverlap>): PreviewOverlap => ({
-    kind: 'parcel', code: 'parcel_overlap', severity: 'conflict', parcel_code: 'JM-0153', layer_name: null,
-    zone_class: null, basis: null, area_m2: 1000, area_mu: 1.5, ratio: 0.25, message: '', geometry: piece, ...o,
+    kind: 'parcel',
+    code: 'parcel_overlap',
+    severity: 'conflict',
+    parcel_code: 'JM-0153',
+    layer_name: null,
+    zone_class: null,
+    basis: null,
+    area_m2: 1000,
+    area_mu: 1.5,
+    ratio: 0.25,
+    message: '',
+    geometry: piece,
+    ...o,
   })
   const preview = (overlaps: PreviewOverlap[]): Preview => ({
-    valid: true, invalid_reason: null, invalid_location: null, area_m2: 4000, area_mu: 6, overlaps,
+    valid: true,
+    invalid_reason: null,
+    invalid_location: null,
+    area_m2: 4000,
+    area_mu: 6,
+    overlaps,
   })
   const farmland = overlap({
-    kind: 'zone', code: 'zone_overlap', severity: 'warning', parcel_code: null, layer_name: '永久基本农田',
-    zone_class: 'basic_farmland', basis: '需核实用途', area_m2: 200, area_mu: 0.3, ratio: 0.05,
+    kind: 'zone',
+    code: 'zone_overlap',
+    severity: 'warning',
+    parcel_code: null,
+    layer_name: '永久基本农田',
+    zone_class: 'basic_farmland',
+    basis: '需核实用途',
+    area_m2: 200,
+    area_mu: 0.3,
+    ratio: 0.05,
   })
 
   it('words each overlap with 亩 first and m² beside, in Chinese and in English', () => {
     setLanguage('zh-CN')
-    expect(overlapText(overlap({}))).toBe('与已登记地块 JM-0153 重叠 1.50 亩 (1,000.00 m²)，占 25.0%')
-    expect(overlapText(farmland)).toBe('0.30 亩 (200.00 m²)（占 5.0%）位于永久基本农田（永久基本农田）：需核实用途')
-    expect(overlapText(overlap({ parcel_code: null, code: 'duplicate' }))).toBe('与地块 其他镇街的地块 范围相同（重复登记）')
+    expect(overlapText(overlap({}))).toBe(
+      '与已登记地块 JM-0153 重叠 1.50 亩 (1,000.00 m²)，占 25.0%',
+    )
+    expect(overlapText(farmland)).toBe(
+      '0.30 亩 (200.00 m²)（占 5.0%）位于永久基本农田（永久基本农田）：需核实用途',
+    )
+    expect(overlapText(overlap({ parcel_code: null, code: 'duplicate' }))).toBe(
+      '与地块 其他镇街的地块 范围相同（重复登记）',
+    )
     setLanguage('en')
-    expect(overlapText(overlap({}))).toBe('overlaps registered parcel JM-0153 by 1.50 mu (1,000.00 m²), 25.0%')
-    expect(overlapText(farmland)).toBe('0.30 mu (200.00 m²) (5.0%) lies in Permanent basic farmland (永久基本农田): 需核实用途')
+    expect(overlapText(overlap({}))).toBe(
+      'overlaps registered parcel JM-0153 by 1.50 mu (1,000.00 m²), 25.0%',
+    )
+    expect(overlapText(farmland)).toBe(
+      '0.30 mu (200.00 m²) (5.0%) lies in Permanent basic farmland (永久基本农田): 需核实用途',
+    )
     setLanguage('zh-CN')
   })
 
   it('puts conflicts first and blocks saving an invalid outline', () => {
-    const invalid = { valid: false as const, reason: 'self_intersection' as const, location: [120.5005, 36.4005] as [number, number] }
+    const invalid = {
+      valid: false as const,
+      reason: 'self_intersection' as const,
+      location: [120.5005, 36.4005] as [number, number],
+    }
     const warnings = precheckWarnings(invalid, null)
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatchObject({ severity: 'conflict', blocking: true })
@@ -208,7 +323,12 @@ describe('the pre-check before saving', () => {
   })
 
   it('takes the server’s verdict when it finds the outline invalid', () => {
-    const serverSays: Preview = { ...preview([]), valid: false, invalid_reason: 'Ring Self-intersection', invalid_location: [120.1, 36.2] }
+    const serverSays: Preview = {
+      ...preview([]),
+      valid: false,
+      invalid_reason: 'Ring Self-intersection',
+      invalid_location: [120.1, 36.2],
+    }
     const warnings = precheckWarnings({ valid: true }, serverSays)
     expect(warnings[0]).toMatchObject({ severity: 'conflict', blocking: true })
     expect(warnings[0]!.text).toContain('Ring Self-intersection')
@@ -217,15 +337,30 @@ describe('the pre-check before saving', () => {
 
 describe('the attribute form', () => {
   const villages = new Map([['370215101001', '370215101']])
-  const good = formValues({ code: 'TH-001', town: '370215101', village: '370215101001', category: 'intensive_use', problems: ['contract'] })
+  const good = formValues({
+    code: 'TH-001',
+    town: '370215101',
+    village: '370215101001',
+    category: 'intensive_use',
+    problems: ['contract'],
+  })
 
   it('turns good values into the properties the server takes, blanks as null', () => {
     const result = validateForm({ ...good, declared_area_mu: '3.25', name: '东岭荒地' }, villages)
     expect(result).toEqual({
       ok: true,
       properties: {
-        code: 'TH-001', name: '东岭荒地', town: '370215101', village: '370215101001', category: 'intensive_use',
-        subtype: null, problems: ['contract'], ownership: null, declared_area_mu: 3.25, location: null, intended_use: null,
+        code: 'TH-001',
+        name: '东岭荒地',
+        town: '370215101',
+        village: '370215101001',
+        category: 'intensive_use',
+        subtype: null,
+        problems: ['contract'],
+        ownership: null,
+        declared_area_mu: 3.25,
+        location: null,
+        intended_use: null,
       },
     })
   })
@@ -254,23 +389,46 @@ describe('the attribute form', () => {
   })
 
   it('sends only what changed', () => {
-    const before: EditableProperties = { ...(validateForm(good, villages) as { properties: EditableProperties }).properties }
+    const before: EditableProperties = {
+      ...(validateForm(good, villages) as { properties: EditableProperties }).properties,
+    }
     const after = { ...before, name: '新名称', problems: ['contract', 'environment'] }
-    expect(changedProperties(before, after)).toEqual({ name: '新名称', problems: ['contract', 'environment'] })
+    expect(changedProperties(before, after)).toEqual({
+      name: '新名称',
+      problems: ['contract', 'environment'],
+    })
   })
 })
 
 describe('四至 and areas in words', () => {
-  const side = (n: Partial<Neighbour>): Neighbour => ({ kind: 'none', ref: null, name: null, road_class: null, distance_m: null, text: '', ...n })
+  const side = (n: Partial<Neighbour>): Neighbour => ({
+    kind: 'none',
+    ref: null,
+    name: null,
+    road_class: null,
+    distance_m: null,
+    text: '',
+    ...n,
+  })
 
   it('words each side as the dossier does, and in English', () => {
     setLanguage('zh-CN')
-    expect(neighbourText(side({ kind: 'parcel', ref: 'T-E', name: '东地', distance_m: 5.2 }))).toBe('地块 T-E（东地），相距约 5 米')
-    expect(neighbourText(side({ kind: 'road', ref: 'RD', name: '青威路', road_class: 'county', distance_m: 0.4 }))).toBe('青威路（县道）')
-    expect(neighbourText(side({ kind: 'village_boundary', name: '乙村', distance_m: 10 }))).toBe('村界（邻乙村），相距约 10 米')
+    expect(neighbourText(side({ kind: 'parcel', ref: 'T-E', name: '东地', distance_m: 5.2 }))).toBe(
+      '地块 T-E（东地），相距约 5 米',
+    )
+    expect(
+      neighbourText(
+        side({ kind: 'road', ref: 'RD', name: '青威路', road_class: 'county', distance_m: 0.4 }),
+      ),
+    ).toBe('青威路（县道）')
+    expect(neighbourText(side({ kind: 'village_boundary', name: '乙村', distance_m: 10 }))).toBe(
+      '村界（邻乙村），相距约 10 米',
+    )
     expect(neighbourText(side({}))).toBe('空地')
     setLanguage('en')
-    expect(neighbourText(side({ kind: 'road', name: '青威路', road_class: 'county' }))).toBe('青威路 (county road)')
+    expect(neighbourText(side({ kind: 'road', name: '青威路', road_class: 'county' }))).toBe(
+      '青威路 (county road)',
+    )
     expect(neighbourText(side({}))).toBe('open land')
     setLanguage('zh-CN')
   })

@@ -7,7 +7,11 @@ import { request } from './http.ts'
 export const CHECK_KINDS = ['overlap', 'encroachment', 'area', 'geometry'] as const
 export type CheckKind = (typeof CHECK_KINDS)[number]
 
-export type RunScope = { town: string } | { village: string } | { parcel_ids: number[] } | Record<string, never>
+export type RunScope =
+  | { town: string }
+  | { village: string }
+  | { parcel_ids: number[] }
+  | Record<string, never>
 
 export interface RunProgress {
   parcels_total: number | null
@@ -37,7 +41,10 @@ export function runFraction(run: Pick<Run, 'status' | 'progress'>): number | nul
   return Math.min(1, ((parcels_done ?? 0) + (occupations_done ?? 0)) / total)
 }
 
-export function startRun(kinds: CheckKind[], scope: RunScope): Promise<{ run_id: number; status: Run['status'] }> {
+export function startRun(
+  kinds: CheckKind[],
+  scope: RunScope,
+): Promise<{ run_id: number; status: Run['status'] }> {
   return request('/api/checks', { method: 'POST', body: { kinds, ...scope } })
 }
 

@@ -10,7 +10,11 @@ export interface ShapefileOptions {
 }
 
 /** GET /api/exports/parcels.<format> with the filter of the map (the query of GET /api/parcels). */
-export function parcelExportUrl(format: ParcelExportFormat, filter: URLSearchParams, shapefile?: ShapefileOptions): string {
+export function parcelExportUrl(
+  format: ParcelExportFormat,
+  filter: URLSearchParams,
+  shapefile?: ShapefileOptions,
+): string {
   const query = new URLSearchParams(filter)
   if (format === 'zip' && shapefile) {
     query.set('srid', shapefile.srid)
@@ -20,7 +24,11 @@ export function parcelExportUrl(format: ParcelExportFormat, filter: URLSearchPar
   return `/api/exports/parcels.${format}${text ? `?${text}` : ''}`
 }
 
-export function ledgerUrl(level: 'villages' | 'towns', code: string, format: 'xlsx' | 'pdf'): string {
+export function ledgerUrl(
+  level: 'villages' | 'towns',
+  code: string,
+  format: 'xlsx' | 'pdf',
+): string {
   return `/api/${level}/${encodeURIComponent(code)}/ledger.${format}`
 }
 

@@ -38,7 +38,10 @@ export interface ImportReport {
   /** source column → parcel property */
   mapping: Record<string, string>
   warnings: string[]
-  preview?: FeatureCollection<Geometry, { index: number; label: string | null; rejected: string | null }> & {
+  preview?: FeatureCollection<
+    Geometry,
+    { index: number; label: string | null; rejected: string | null }
+  > & {
     truncated: boolean
   }
   /** on a 422: why the whole file was refused */
@@ -79,15 +82,27 @@ function parse(xhr: XMLHttpRequest): ImportReport | ApiError {
   } catch {
     return new ApiError(xhr.status, 'unexpected', t('error.unexpected', { status: xhr.status }))
   }
-  const report = body as ImportReport & { error?: { code: string; message: string; details?: unknown } }
+  const report = body as ImportReport & {
+    error?: { code: string; message: string; details?: unknown }
+  }
   // a 422 with a report is an answer to show; any other error is an error
   if (xhr.status < 300 || (xhr.status === 422 && Array.isArray(report.rejected))) return report
   const error = report.error
-  return new ApiError(xhr.status, error?.code ?? 'unexpected', error?.message ?? t('error.unexpected', { status: xhr.status }), error?.details)
+  return new ApiError(
+    xhr.status,
+    error?.code ?? 'unexpected',
+    error?.message ?? t('error.unexpected', { status: xhr.status }),
+    error?.details,
+  )
 }
 
 /** Sends the file: a dry run with preview when `dryRun`, else the import itself. */
-export function uploadImport(file: File, fields: ImportFields, dryRun: boolean, progress: UploadProgress): Upload {
+export function uploadImport(
+  file: File,
+  fields: ImportFields,
+  dryRun: boolean,
+  progress: UploadProgress,
+): Upload {
   const xhr = new XMLHttpRequest()
   const result = new Promise<ImportReport>((resolve, reject) => {
     xhr.upload.addEventListener('progress', (event) => {

@@ -47,7 +47,10 @@ export async function readForEdit(id: number, signal?: AbortSignal): Promise<Edi
   return tagged(await requestTagged<StoredParcel>(`/api/parcels/${id}`, { signal }))
 }
 
-export async function createParcel(properties: EditableProperties, geometry: Outline): Promise<Editable> {
+export async function createParcel(
+  properties: EditableProperties,
+  geometry: Outline,
+): Promise<Editable> {
   const body = { type: 'Feature', properties, geometry }
   return tagged(await requestTagged<StoredParcel>('/api/parcels', { method: 'POST', body }))
 }
@@ -58,7 +61,11 @@ export async function changeParcel(
   etag: string,
   change: { properties?: Partial<EditableProperties>; geometry?: Outline },
 ): Promise<Editable> {
-  const body = { type: 'Feature', properties: change.properties ?? {}, ...(change.geometry ? { geometry: change.geometry } : {}) }
+  const body = {
+    type: 'Feature',
+    properties: change.properties ?? {},
+    ...(change.geometry ? { geometry: change.geometry } : {}),
+  }
   const reply = await requestTagged<StoredParcel>(`/api/parcels/${id}`, {
     method: 'PATCH',
     body,

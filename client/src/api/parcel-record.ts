@@ -97,7 +97,12 @@ export interface Workflow {
   notice: { id: number; posted_on: string; ends_on: string; ended: boolean } | null
   objections: { total: number; unanswered: number }
   pending: { id: number; from: string; to: string; proposed_by: string } | null
-  next: { to: string; name: string; allowed: boolean; blockers: { code: string; message: string }[] }[]
+  next: {
+    to: string
+    name: string
+    allowed: boolean
+    blockers: { code: string; message: string }[]
+  }[]
 }
 
 export function fourSides(id: number, signal?: AbortSignal): Promise<FourSides> {
@@ -112,7 +117,12 @@ export function parcelHistory(id: number, signal?: AbortSignal): Promise<Version
   return request<Version[]>(`/api/parcels/${id}/history`, { signal })
 }
 
-export function versionDiff(id: number, from: number, to: number, signal?: AbortSignal): Promise<VersionDiff> {
+export function versionDiff(
+  id: number,
+  from: number,
+  to: number,
+  signal?: AbortSignal,
+): Promise<VersionDiff> {
   return request<VersionDiff>(`/api/parcels/${id}/history/diff?from=${from}&to=${to}`, { signal })
 }
 

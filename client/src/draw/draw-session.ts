@@ -35,7 +35,10 @@ function toCustom(options: DrawSessionOptions) {
   return (event: TerraDrawMouseEvent, context: SnappableContext): Position | undefined => {
     const pointer = { x: event.containerX, y: event.containerY }
     const corner = context.unproject(event.containerX + SNAP_PX, event.containerY + SNAP_PX)
-    const toleranceDeg = Math.max(Math.abs(corner.lng - event.lng), Math.abs(corner.lat - event.lat))
+    const toleranceDeg = Math.max(
+      Math.abs(corner.lng - event.lng),
+      Math.abs(corner.lat - event.lat),
+    )
     const rings = options.snapRings()
     if (rings.length === 0) options.onSnapMiss?.([event.lng, event.lat])
     return snap(rings, (lon, lat) => context.project(lon, lat), {
@@ -61,9 +64,16 @@ export class DrawSession {
         new TerraDrawPolygonMode({
           snapping,
           styles: {
-            fillColor: BLUE, fillOpacity: 0.15, outlineColor: BLUE, outlineWidth: 2,
-            closingPointColor: WHITE, closingPointOutlineColor: BLUE, closingPointWidth: 5,
-            snappingPointColor: '#f28e00', snappingPointOutlineColor: WHITE, snappingPointWidth: 6,
+            fillColor: BLUE,
+            fillOpacity: 0.15,
+            outlineColor: BLUE,
+            outlineWidth: 2,
+            closingPointColor: WHITE,
+            closingPointOutlineColor: BLUE,
+            closingPointWidth: 5,
+            snappingPointColor: '#f28e00',
+            snappingPointOutlineColor: WHITE,
+            snappingPointWidth: 6,
           },
         }),
         new TerraDrawSelectMode({
@@ -72,14 +82,26 @@ export class DrawSession {
             polygon: {
               feature: {
                 draggable: false,
-                coordinates: { draggable: true, midpoints: true, deletable: true, snappable: snapping },
+                coordinates: {
+                  draggable: true,
+                  midpoints: true,
+                  deletable: true,
+                  snappable: snapping,
+                },
               },
             },
           },
           styles: {
-            selectedPolygonColor: BLUE, selectedPolygonFillOpacity: 0.15, selectedPolygonOutlineColor: BLUE,
-            selectedPolygonOutlineWidth: 2, selectionPointColor: WHITE, selectionPointOutlineColor: BLUE,
-            selectionPointWidth: 5, midPointColor: BLUE, midPointOutlineColor: WHITE, midPointWidth: 3,
+            selectedPolygonColor: BLUE,
+            selectedPolygonFillOpacity: 0.15,
+            selectedPolygonOutlineColor: BLUE,
+            selectedPolygonOutlineWidth: 2,
+            selectionPointColor: WHITE,
+            selectionPointOutlineColor: BLUE,
+            selectionPointWidth: 5,
+            midPointColor: BLUE,
+            midPointOutlineColor: WHITE,
+            midPointWidth: 3,
           },
         }),
       ],
@@ -107,8 +129,11 @@ export class DrawSession {
 
   /** Edits the vertices of an outline (one ring, no holes). */
   startEdit(outline: Polygon): void {
-    const [result] = this.draw.addFeatures([{ type: 'Feature', geometry: outline, properties: { mode: 'polygon' } }])
-    if (!result?.valid) throw new Error(`terra-draw refused the outline: ${result?.reason ?? 'unknown reason'}`)
+    const [result] = this.draw.addFeatures([
+      { type: 'Feature', geometry: outline, properties: { mode: 'polygon' } },
+    ])
+    if (!result?.valid)
+      throw new Error(`terra-draw refused the outline: ${result?.reason ?? 'unknown reason'}`)
     this.featureId = result.id as string | number
     this.draw.setMode('select')
     this.draw.selectFeature(this.featureId)
@@ -116,8 +141,13 @@ export class DrawSession {
 
   /** The outline being drawn or edited, closed; null before the first point. */
   outline(): Polygon | null {
-    const features = this.draw.getSnapshot().filter((f) => f.geometry.type === 'Polygon' && f.properties.mode === 'polygon')
-    const feature = this.featureId === null ? features[features.length - 1] : features.find((f) => f.id === this.featureId)
+    const features = this.draw
+      .getSnapshot()
+      .filter((f) => f.geometry.type === 'Polygon' && f.properties.mode === 'polygon')
+    const feature =
+      this.featureId === null
+        ? features[features.length - 1]
+        : features.find((f) => f.id === this.featureId)
     return feature ? (feature.geometry as Polygon) : null
   }
 

@@ -16,7 +16,8 @@ function distinct(ring: readonly Position[]): number {
 
 /** The outline's area, or null while it has fewer than three distinct points. */
 export function liveArea(outline: Polygon | MultiPolygon): LiveArea | null {
-  const shells = outline.type === 'Polygon' ? [outline.coordinates[0]] : outline.coordinates.map((p) => p[0])
+  const shells =
+    outline.type === 'Polygon' ? [outline.coordinates[0]] : outline.coordinates.map((p) => p[0])
   if (!shells.some((ring) => ring !== undefined && distinct(ring) >= 3)) return null
   const m2 = areaM2(outline)
   return { m2, mu: m2 / M2_PER_MU }

@@ -33,7 +33,12 @@ export function overlapText(overlap: PreviewOverlap): string {
     case 'parcel_overlap':
       return t('precheck.parcel', { code, area, percent: percent(overlap.ratio) })
     case 'zone_overlap': {
-      const text = t('precheck.zone', { area, percent: percent(overlap.ratio), zone: overlap.zone_class ? zoneClassName(overlap.zone_class) : '', layer: overlap.layer_name ?? '' })
+      const text = t('precheck.zone', {
+        area,
+        percent: percent(overlap.ratio),
+        zone: overlap.zone_class ? zoneClassName(overlap.zone_class) : '',
+        layer: overlap.layer_name ?? '',
+      })
       return overlap.basis ? t('precheck.basis', { text, basis: overlap.basis }) : text
     }
   }
@@ -52,7 +57,13 @@ function invalidText(validity: Extract<Validity, { valid: false }>): string {
  */
 export function precheckWarnings(validity: Validity, preview: Preview | null): Warning[] {
   const warnings: Warning[] = []
-  if (!validity.valid) warnings.push({ severity: 'conflict', text: invalidText(validity), piece: null, blocking: true })
+  if (!validity.valid)
+    warnings.push({
+      severity: 'conflict',
+      text: invalidText(validity),
+      piece: null,
+      blocking: true,
+    })
   if (preview && !preview.valid && validity.valid) {
     const location = preview.invalid_location
     const reason = preview.invalid_reason ?? t('invalid.other')
@@ -62,9 +73,16 @@ export function precheckWarnings(validity: Validity, preview: Preview | null): W
     warnings.push({ severity: 'conflict', text, piece: null, blocking: true })
   }
   for (const overlap of preview?.overlaps ?? []) {
-    warnings.push({ severity: overlap.severity, text: overlapText(overlap), piece: overlap.geometry, blocking: false })
+    warnings.push({
+      severity: overlap.severity,
+      text: overlapText(overlap),
+      piece: overlap.geometry,
+      blocking: false,
+    })
   }
-  return warnings.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity))
+  return warnings.sort(
+    (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
+  )
 }
 
 /** Whether saving may go ahead: never with an invalid outline; with conflicts only once acknowledged. */

@@ -26,7 +26,10 @@ export function snapRings(features: readonly Feature<Polygon | MultiPolygon>[]):
     for (const positions of rings) {
       const lons = positions.map((p) => p[0]!)
       const lats = positions.map((p) => p[1]!)
-      result.push({ positions, box: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)] })
+      result.push({
+        positions,
+        box: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)],
+      })
     }
   }
   return result
@@ -56,11 +59,20 @@ function along(p: ScreenPoint, a: ScreenPoint, b: ScreenPoint): number {
 function near(ring: SnapRing, q: SnapQuery): boolean {
   const [lon, lat] = q.lonLat as [number, number]
   const [w, s, e, n] = ring.box
-  return lon >= w - q.toleranceDeg && lon <= e + q.toleranceDeg && lat >= s - q.toleranceDeg && lat <= n + q.toleranceDeg
+  return (
+    lon >= w - q.toleranceDeg &&
+    lon <= e + q.toleranceDeg &&
+    lat >= s - q.toleranceDeg &&
+    lat <= n + q.toleranceDeg
+  )
 }
 
 /** The vertex or edge point to snap to, or undefined when none is within reach. */
-export function snap(rings: readonly SnapRing[], project: Project, q: SnapQuery): Position | undefined {
+export function snap(
+  rings: readonly SnapRing[],
+  project: Project,
+  q: SnapQuery,
+): Position | undefined {
   const candidates = rings.filter((ring) => near(ring, q))
   let vertex: { at: Position; d: number } | undefined
   let edge: { at: Position; d: number } | undefined
@@ -75,7 +87,10 @@ export function snap(rings: readonly SnapRing[], project: Project, q: SnapQuery)
       const [a, b] = [positions[i - 1]!, positions[i]!]
       const t = along(q.pointer, screen[i - 1]!, screen[i]!)
       const at = [a[0]! + t * (b[0]! - a[0]!), a[1]! + t * (b[1]! - a[1]!)]
-      const onScreen = { x: screen[i - 1]!.x + t * (screen[i]!.x - screen[i - 1]!.x), y: screen[i - 1]!.y + t * (screen[i]!.y - screen[i - 1]!.y) }
+      const onScreen = {
+        x: screen[i - 1]!.x + t * (screen[i]!.x - screen[i - 1]!.x),
+        y: screen[i - 1]!.y + t * (screen[i]!.y - screen[i - 1]!.y),
+      }
       const de = distance(q.pointer, onScreen)
       if (de <= q.tolerancePx && (!edge || de < edge.d)) edge = { at, d: de }
     }

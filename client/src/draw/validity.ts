@@ -51,7 +51,8 @@ function rings(outline: Polygon | MultiPolygon): Position[][] {
 /** GEOS's verdict on the outline, with the kind of fault and where it is (lon, lat). */
 export function checkValidity(outline: Polygon | MultiPolygon): Validity {
   // jsts cannot even build a ring of fewer than four positions
-  if (rings(outline).some((ring) => ring.length < 4)) return { valid: false, reason: 'too_few_points', location: null }
+  if (rings(outline).some((ring) => ring.length < 4))
+    return { valid: false, reason: 'too_few_points', location: null }
   let op: IsValidOp
   try {
     op = new IsValidOp(reader.read(outline))

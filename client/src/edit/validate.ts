@@ -44,21 +44,34 @@ export type Validation =
 /** The town each village lies in, by village code. */
 export type VillageTowns = ReadonlyMap<string, string>
 
-function text(field: TextField, value: string, errors: Partial<Record<FormField, FieldError>>): string | null {
+function text(
+  field: TextField,
+  value: string,
+  errors: Partial<Record<FormField, FieldError>>,
+): string | null {
   if (value.length > TEXT_LIMITS[field]) {
-    errors[field] = { key: 'form.error.tooLong', params: { limit: TEXT_LIMITS[field], length: value.length } }
+    errors[field] = {
+      key: 'form.error.tooLong',
+      params: { limit: TEXT_LIMITS[field], length: value.length },
+    }
   } else if (CONTROL_CHARACTERS.test(value)) {
     errors[field] = { key: 'form.error.control' }
   }
   return value.trim() === '' ? null : value
 }
 
-function declaredArea(value: string, errors: Partial<Record<FormField, FieldError>>): number | null {
+function declaredArea(
+  value: string,
+  errors: Partial<Record<FormField, FieldError>>,
+): number | null {
   const trimmed = value.trim()
   if (trimmed === '') return null
   const number = Number(trimmed)
   if (!/^\d+(\.\d+)?$/.test(trimmed) || !Number.isFinite(number) || number > DECLARED_AREA_MAX_MU) {
-    errors.declared_area_mu = { key: 'form.error.area', params: { max: DECLARED_AREA_MAX_MU.toLocaleString('en-US') } }
+    errors.declared_area_mu = {
+      key: 'form.error.area',
+      params: { max: DECLARED_AREA_MAX_MU.toLocaleString('en-US') },
+    }
   }
   return number
 }
@@ -70,9 +83,11 @@ export function validateForm(values: FormValues, villageTowns: VillageTowns): Va
   if (code === '') errors.code = { key: 'form.error.required' }
   else if (!CODE_PATTERN.test(code)) errors.code = { key: 'form.error.code' }
   if (!PLACE_CODE_PATTERN.test(values.town)) errors.town = { key: 'form.error.required' }
-  if (!(CATEGORY_CODES as readonly string[]).includes(values.category)) errors.category = { key: 'form.error.required' }
+  if (!(CATEGORY_CODES as readonly string[]).includes(values.category))
+    errors.category = { key: 'form.error.required' }
   const village = values.village === '' ? null : values.village
-  if (village !== null && villageTowns.get(village) !== values.town) errors.village = { key: 'form.error.village' }
+  if (village !== null && villageTowns.get(village) !== values.town)
+    errors.village = { key: 'form.error.village' }
 
   const properties: EditableProperties = {
     code,
@@ -101,7 +116,10 @@ export function formValues(p: Partial<EditableProperties>): FormValues {
     category: str(p.category),
     subtype: str(p.subtype),
     ownership: str(p.ownership),
-    declared_area_mu: p.declared_area_mu === null || p.declared_area_mu === undefined ? '' : String(p.declared_area_mu),
+    declared_area_mu:
+      p.declared_area_mu === null || p.declared_area_mu === undefined
+        ? ''
+        : String(p.declared_area_mu),
     location: str(p.location),
     intended_use: str(p.intended_use),
     problems: [...(p.problems ?? [])],
@@ -115,7 +133,8 @@ export function changedProperties(
 ): Partial<EditableProperties> {
   const changed: Partial<Record<keyof EditableProperties, unknown>> = {}
   for (const key of Object.keys(after) as (keyof EditableProperties)[]) {
-    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)) changed[key] = after[key]
+    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null))
+      changed[key] = after[key]
   }
   return changed as Partial<EditableProperties>
 }

@@ -10,7 +10,10 @@ export interface AreaDifference {
 }
 
 /** Declared against measured area; null when no area was declared. */
-export function areaDifference(declaredMu: number | null | undefined, measuredM2: number): AreaDifference | null {
+export function areaDifference(
+  declaredMu: number | null | undefined,
+  measuredM2: number,
+): AreaDifference | null {
   if (declaredMu === null || declaredMu === undefined || !Number.isFinite(declaredMu)) return null
   const m2 = declaredMu * M2_PER_MU - measuredM2
   return { mu: m2 / M2_PER_MU, m2, ratio: measuredM2 > 0 ? m2 / measuredM2 : null }

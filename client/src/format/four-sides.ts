@@ -13,16 +13,22 @@ function roadClassName(roadClass: string | null): string | null {
 function what(n: Neighbour): string {
   switch (n.kind) {
     case 'parcel':
-      return n.name ? t('neighbour.parcelNamed', { ref: n.ref ?? '', name: n.name }) : t('neighbour.parcel', { ref: n.ref ?? '' })
+      return n.name
+        ? t('neighbour.parcelNamed', { ref: n.ref ?? '', name: n.name })
+        : t('neighbour.parcel', { ref: n.ref ?? '' })
     case 'road': {
       const name = n.name ?? n.ref ?? ''
       const roadClass = roadClassName(n.road_class)
-      return roadClass ? t('neighbour.roadClass', { name, roadClass }) : t('neighbour.road', { name })
+      return roadClass
+        ? t('neighbour.roadClass', { name, roadClass })
+        : t('neighbour.road', { name })
     }
     case 'river':
       return t('neighbour.river', { name: n.name ?? n.ref ?? '' })
     case 'village_boundary':
-      return n.name ? t('neighbour.villageBoundaryNamed', { name: n.name }) : t('neighbour.villageBoundary')
+      return n.name
+        ? t('neighbour.villageBoundaryNamed', { name: n.name })
+        : t('neighbour.villageBoundary')
     case 'none':
       return t('neighbour.none')
   }
@@ -31,5 +37,7 @@ function what(n: Neighbour): string {
 /** One side in words; what touches (within a metre) needs no distance. */
 export function neighbourText(n: Neighbour): string {
   const text = what(n)
-  return n.distance_m !== null && n.distance_m >= 1 ? t('neighbour.distance', { what: text, m: Math.round(n.distance_m) }) : text
+  return n.distance_m !== null && n.distance_m >= 1
+    ? t('neighbour.distance', { what: text, m: Math.round(n.distance_m) })
+    : text
 }

@@ -90,7 +90,8 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
   'form.saving': 'Saving…',
   'form.cancel': 'Cancel',
   'form.saved': 'Saved (version {version})',
-  'form.conflict': 'Someone else changed this parcel (now version {current}); your changes were not saved. Reload it, then change it again.',
+  'form.conflict':
+    'Someone else changed this parcel (now version {current}); your changes were not saved. Reload it, then change it again.',
   'form.reload': 'Reload',
   'form.invalid': 'Correct the marked fields first',
   'form.error.required': 'Required',
@@ -103,8 +104,10 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
 
   'draw.tab': 'Draw',
   'draw.new': 'Draw a new parcel',
-  'draw.hint': 'Click each boundary point on the map; click the first point or press Enter to finish, Esc to cancel. Points snap to the vertices and edges of neighbouring parcels.',
-  'draw.editHint': 'Drag a boundary point to move it, drag a midpoint to add one; points snap to neighbouring parcels.',
+  'draw.hint':
+    'Click each boundary point on the map; click the first point or press Enter to finish, Esc to cancel. Points snap to the vertices and edges of neighbouring parcels.',
+  'draw.editHint':
+    'Drag a boundary point to move it, drag a midpoint to add one; points snap to neighbouring parcels.',
   'draw.notAllowed': 'Your role may not draw or edit parcels.',
   'draw.area': 'Area',
   'draw.areaPending': 'The area shows from three points on',
@@ -118,7 +121,8 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
   'draw.cancel': 'Cancel drawing',
   'draw.saveShape': 'Save outline',
   'draw.shapeSaved': 'Outline saved (version {version})',
-  'draw.notEditable': 'This parcel has several parts or holes; its outline cannot be edited on the map. Import the corrected outline instead.',
+  'draw.notEditable':
+    'This parcel has several parts or holes; its outline cannot be edited on the map. Import the corrected outline instead.',
   'draw.notYet': 'Wait for the pre-check; with conflicts, tick "save anyway" first',
   'draw.snapping': 'Snap to neighbouring parcels',
   'draw.neighbours': '{count} neighbouring parcels loaded for snapping',
@@ -138,7 +142,8 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
 
   'precheck.parcel': 'overlaps registered parcel {code} by {area}, {percent}%',
   'precheck.duplicate': 'covers the same ground as parcel {code} (registered twice)',
-  'precheck.sliver': 'shares a sliver of {area} with parcel {code}, most likely a misdrawn boundary',
+  'precheck.sliver':
+    'shares a sliver of {area} with parcel {code}, most likely a misdrawn boundary',
   'precheck.otherTown': 'a parcel of another town',
   'precheck.zone': '{area} ({percent}%) lies in {zone} ({layer})',
 

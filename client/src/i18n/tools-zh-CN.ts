@@ -88,7 +88,8 @@ export const toolsZhCN = {
   'form.saving': '正在保存…',
   'form.cancel': '取消',
   'form.saved': '已保存（第 {version} 版）',
-  'form.conflict': '该地块已被他人修改（当前为第 {current} 版），您的修改未保存。请重新加载后再改。',
+  'form.conflict':
+    '该地块已被他人修改（当前为第 {current} 版），您的修改未保存。请重新加载后再改。',
   'form.reload': '重新加载',
   'form.invalid': '请先改正标出的字段',
   'form.error.required': '必填',
@@ -101,7 +102,8 @@ export const toolsZhCN = {
 
   'draw.tab': '绘制',
   'draw.new': '绘制新地块',
-  'draw.hint': '在地图上依次点击各个界址点，单击第一个点或按回车结束；按 Esc 取消。靠近相邻地块的界址点或边线时会自动吸附。',
+  'draw.hint':
+    '在地图上依次点击各个界址点，单击第一个点或按回车结束；按 Esc 取消。靠近相邻地块的界址点或边线时会自动吸附。',
   'draw.editHint': '拖动界址点修改边界，拖动边中点可插入新点；靠近相邻地块时自动吸附。',
   'draw.notAllowed': '您的角色不能绘制或编辑地块。',
   'draw.area': '面积',

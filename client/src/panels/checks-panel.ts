@@ -1,7 +1,15 @@
 // The 检查 tab: run the checks for the selected parcel, the filtered village
 // or town, or the district; watch the run's progress; list its findings by
 // severity with their areas, and show each one's piece on the map.
-import { CHECK_KINDS, readRun, runFraction, startRun, type CheckKind, type Run, type RunScope } from '../api/checks.ts'
+import {
+  CHECK_KINDS,
+  readRun,
+  runFraction,
+  startRun,
+  type CheckKind,
+  type Run,
+  type RunScope,
+} from '../api/checks.ts'
 import type { Finding, Severity } from '../api/parcel-record.ts'
 import { bboxOf } from '../geometry/bbox.ts'
 import { onLanguageChange, t } from '../i18n/index.ts'
@@ -32,18 +40,31 @@ export function scopeChoices(ws: Workspace): ScopeChoice[] {
   const parcel = ws.selection.current
   const inTown = (town: string | undefined) => ws.user.town === null || ws.user.town === town
   if (parcel && inTown(parcel.properties.town)) {
-    choices.push({ id: 'selection', label: t('checks.scope.selection', { code: parcel.properties.code }), scope: { parcel_ids: [Number(parcel.properties.id)] } })
+    choices.push({
+      id: 'selection',
+      label: t('checks.scope.selection', { code: parcel.properties.code }),
+      scope: { parcel_ids: [Number(parcel.properties.id)] },
+    })
   }
   const { village, town } = ws.filter.get()
   const villageTown = village ? ws.places.get(village)?.town : undefined
   if (village && inTown(villageTown)) {
-    choices.push({ id: 'village', label: t('checks.scope.village', { name: ws.places.name(village) }), scope: { village } })
+    choices.push({
+      id: 'village',
+      label: t('checks.scope.village', { name: ws.places.name(village) }),
+      scope: { village },
+    })
   }
   const ownTown = town ?? villageTown ?? ws.user.town ?? undefined
   if (ownTown && inTown(ownTown)) {
-    choices.push({ id: 'town', label: t('checks.scope.town', { name: ws.places.name(ownTown) }), scope: { town: ownTown } })
+    choices.push({
+      id: 'town',
+      label: t('checks.scope.town', { name: ws.places.name(ownTown) }),
+      scope: { town: ownTown },
+    })
   }
-  if (ws.user.town === null) choices.push({ id: 'district', label: t('checks.scope.district'), scope: {} })
+  if (ws.user.town === null)
+    choices.push({ id: 'district', label: t('checks.scope.district'), scope: {} })
   return choices
 }
 
@@ -56,7 +77,15 @@ function countsLine(run: Run): HTMLElement {
     'p',
     { class: 'severity-counts' },
     ...SEVERITIES.map((severity) =>
-      h('span', { class: `severity ${severity}`, style: `background:${SEVERITY_COLORS[severity]}`, 'data-count': String(totals[severity]) }, t('checks.severityCount', { severity: t(`severity.${severity}`), count: totals[severity] })),
+      h(
+        'span',
+        {
+          class: `severity ${severity}`,
+          style: `background:${SEVERITY_COLORS[severity]}`,
+          'data-count': String(totals[severity]),
+        },
+        t('checks.severityCount', { severity: t(`severity.${severity}`), count: totals[severity] }),
+      ),
     ),
   )
 }
@@ -69,9 +98,17 @@ function mountChecks(ws: Workspace, panel: HTMLElement): () => void {
     return box
   })
   const scope = h('select', { name: 'scope' })
-  const run = h('button', { type: 'button', class: 'primary', 'data-action': 'run-checks' }, labels.text(() => t('checks.run')))
+  const run = h(
+    'button',
+    { type: 'button', class: 'primary', 'data-action': 'run-checks' },
+    labels.text(() => t('checks.run')),
+  )
   const bar = h('div', { class: 'progress-bar' })
-  const progress = h('div', { class: 'progress', hidden: true }, h('div', { class: 'progress-track' }, bar))
+  const progress = h(
+    'div',
+    { class: 'progress', hidden: true },
+    h('div', { class: 'progress-track' }, bar),
+  )
   const status = h('p', { class: 'note', role: 'status' })
   const results = h('div', { class: 'check-results' })
   let choices: ScopeChoice[] = []
@@ -94,7 +131,11 @@ function mountChecks(ws: Workspace, panel: HTMLElement): () => void {
   }
   const focus = (finding: Finding): void => {
     if (!finding.geometry) return
-    ws.map.showOverlay(FOCUS_OVERLAY, piecesOf([finding]), { color: SEVERITY_COLORS[finding.severity], fillOpacity: 0.6, lineWidth: 3 })
+    ws.map.showOverlay(FOCUS_OVERLAY, piecesOf([finding]), {
+      color: SEVERITY_COLORS[finding.severity],
+      fillOpacity: 0.6,
+      lineWidth: 3,
+    })
     const box = bboxOf(finding.geometry)
     if (box) ws.map.fitBbox(box, { maxZoom: 18 })
   }
@@ -103,13 +144,20 @@ function mountChecks(ws: Workspace, panel: HTMLElement): () => void {
     const findings = bySeverity(done.findings ?? [])
     const total = done.findings_total ?? findings.length
     status.textContent = t('checks.done', { count: total })
-    ws.map.showOverlay(RUN_OVERLAY, piecesOf(findings), { color: SEVERITY_COLORS.conflict, fillOpacity: 0.3, lineWidth: 2, dash: [2, 1] })
+    ws.map.showOverlay(RUN_OVERLAY, piecesOf(findings), {
+      color: SEVERITY_COLORS.conflict,
+      fillOpacity: 0.3,
+      lineWidth: 2,
+      dash: [2, 1],
+    })
     results.replaceChildren(
       countsLine(done),
       findings.length === 0
         ? h('p', {}, t('checks.none'))
         : h('ul', { class: 'findings' }, ...findings.map((f) => withParcel(f, focus))),
-      total > findings.length ? h('p', { class: 'note' }, t('checks.more', { count: total - findings.length })) : '',
+      total > findings.length
+        ? h('p', { class: 'note' }, t('checks.more', { count: total - findings.length }))
+        : '',
     )
   }
   const finish = (): void => {
@@ -127,7 +175,12 @@ function mountChecks(ws: Workspace, panel: HTMLElement): () => void {
         const fraction = runFraction(current)
         setProgress(fraction)
         if (fraction !== null) task.progress(fraction)
-        status.textContent = current.status === 'queued' ? t('checks.queued') : t('checks.running', { percent: fraction === null ? '' : `${Math.round(fraction * 100)}%` })
+        status.textContent =
+          current.status === 'queued'
+            ? t('checks.queued')
+            : t('checks.running', {
+                percent: fraction === null ? '' : `${Math.round(fraction * 100)}%`,
+              })
         if (current.status === 'failed') throw new Error(current.error ?? 'failed')
         if (current.status !== 'done') {
           timer = setTimeout(() => poll(runId, task), POLL_MS)
@@ -140,7 +193,9 @@ function mountChecks(ws: Workspace, panel: HTMLElement): () => void {
       .catch((error: unknown) => {
         task.done()
         if (waiting.signal.aborted) return
-        status.textContent = t('checks.failed', { message: error instanceof Error ? error.message : String(error) })
+        status.textContent = t('checks.failed', {
+          message: error instanceof Error ? error.message : String(error),
+        })
         status.classList.add('error')
         finish()
       })
@@ -164,7 +219,9 @@ function mountChecks(ws: Workspace, panel: HTMLElement): () => void {
       .then((started) => poll(started.run_id, task))
       .catch((error: unknown) => {
         task.done()
-        status.textContent = t('checks.failed', { message: error instanceof Error ? error.message : String(error) })
+        status.textContent = t('checks.failed', {
+          message: error instanceof Error ? error.message : String(error),
+        })
         status.classList.add('error')
         finish()
       })
@@ -174,9 +231,28 @@ function mountChecks(ws: Workspace, panel: HTMLElement): () => void {
     h(
       'div',
       { class: 'checks-panel' },
-      h('h2', {}, labels.text(() => t('checks.kinds'))),
-      h('div', { class: 'kinds' }, ...kinds.map((box) => h('label', { class: 'check' }, box, labels.text(() => t(`checks.kind.${box.value as CheckKind}`))))),
-      h('h2', {}, labels.text(() => t('checks.scope'))),
+      h(
+        'h2',
+        {},
+        labels.text(() => t('checks.kinds')),
+      ),
+      h(
+        'div',
+        { class: 'kinds' },
+        ...kinds.map((box) =>
+          h(
+            'label',
+            { class: 'check' },
+            box,
+            labels.text(() => t(`checks.kind.${box.value as CheckKind}`)),
+          ),
+        ),
+      ),
+      h(
+        'h2',
+        {},
+        labels.text(() => t('checks.scope')),
+      ),
       scope,
       h('div', { class: 'form-actions' }, run),
       progress,
@@ -189,7 +265,11 @@ function mountChecks(ws: Workspace, panel: HTMLElement): () => void {
     fillScopes()
     if (shown) showFindings(shown)
   }
-  const undo = [ws.filter.onChange(fillScopes), ws.selection.onChange(fillScopes), onLanguageChange(relabel)]
+  const undo = [
+    ws.filter.onChange(fillScopes),
+    ws.selection.onChange(fillScopes),
+    onLanguageChange(relabel),
+  ]
   return () => {
     labels.dispose()
     undo.forEach((remove) => remove())
@@ -209,6 +289,11 @@ function withParcel(finding: Finding, focus: (f: Finding) => void): HTMLElement 
 
 export const checksTool: WorkspaceExtension = (ws) => {
   if (!ws.can('check.run')) return
-  const tab = ws.sidebar.addTab({ id: TAB, label: () => t('checks.tab'), order: 60, mount: (panel) => mountChecks(ws, panel) })
+  const tab = ws.sidebar.addTab({
+    id: TAB,
+    label: () => t('checks.tab'),
+    order: 60,
+    mount: (panel) => mountChecks(ws, panel),
+  })
   return () => tab.remove()
 }

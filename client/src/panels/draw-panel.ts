@@ -44,14 +44,26 @@ const NEIGHBOUR_LIMIT = 3000
 
 /** Whether the user may change this parcel: a writer, and the parcel in the user's town. */
 export function mayEdit(ws: Workspace, parcel: { properties: { town: string } }): boolean {
-  return ws.can('parcel.write') && (ws.user.town === null || ws.user.town === parcel.properties.town)
+  return (
+    ws.can('parcel.write') && (ws.user.town === null || ws.user.town === parcel.properties.town)
+  )
 }
 
-/** The text of a refusal: a stale version gets its own sentence and a reload button. */
-function conflictMessage(error: ApiError, reload: () => void): Node {
-  const details = error.details as { current?: string } | undefined
-  const current = details?.current?.replace(/"/g, '') ?? '?'
-  const button = h('button', { type: 'button', class: 'secondary', 'data-action': 'reload' }, t('form.reload'))
+/**
+ * What a save refused for a stale version says: the version someone else
+ * saved meanwhile (read anew, as the refusal names it only in its message)
+ * and a button to reload.
+ */
+async function conflictMessage(id: number, reload: () => void): Promise<Node> {
+  const current = await readForEdit(id).then(
+    (latest) => String(latest.parcel.properties.version),
+    () => '?',
+  )
+  const button = h(
+    'button',
+    { type: 'button', class: 'secondary', 'data-action': 'reload' },
+    t('form.reload'),
+  )
   button.addEventListener('click', reload)
   return h('span', { class: 'version-conflict' }, t('form.conflict', { current }), ' ', button)
 }
@@ -136,10 +148,19 @@ class LiveCheck {
   private readonly status = h('p', { class: 'note precheck-status', role: 'status' })
   private readonly list = h('ul', { class: 'precheck' })
   private readonly acknowledge = h('input', { type: 'checkbox', name: 'acknowledge' })
-  private readonly acknowledgeRow = h('label', { class: 'check acknowledge', hidden: true }, this.acknowledge, t('draw.acknowledge'))
+  private readonly acknowledgeRow = h(
+    'label',
+    { class: 'check acknowledge', hidden: true },
+    this.acknowledge,
+    t('draw.acknowledge'),
+  )
   private timer: ReturnType<typeof setTimeout> | null = null
   private request: AbortController | null = null
-  private latest: Check = { validity: { valid: false, reason: 'too_few_points', location: null }, preview: null, warnings: [] }
+  private latest: Check = {
+    validity: { valid: false, reason: 'too_few_points', location: null },
+    preview: null,
+    warnings: [],
+  }
   /** the declared area to compare with, 亩 */
   declaredMu: number | null = null
   category: string | null = null
@@ -166,7 +187,11 @@ class LiveCheck {
   }
 
   get mayBeSaved(): boolean {
-    return this.latest.validity.valid && this.latest.preview !== null && maySave(this.latest.warnings, this.acknowledge.checked)
+    return (
+      this.latest.validity.valid &&
+      this.latest.preview !== null &&
+      maySave(this.latest.warnings, this.acknowledge.checked)
+    )
   }
 
   update(outline: Polygon | null): void {
@@ -175,10 +200,19 @@ class LiveCheck {
     const area = outline ? liveArea(outline) : null
     this.area.textContent = area ? formatArea(area.mu, area.m2) : t('draw.areaPending')
     const difference = area ? areaDifference(this.declaredMu, area.m2) : null
-    this.difference.textContent = difference ? `${t('details.declared')} ${formatArea(this.declaredMu)} · ${t('details.difference')} ${formatDifference(difference)}` : ''
+    this.difference.textContent = difference
+      ? `${t('details.declared')} ${formatArea(this.declaredMu)} · ${t('details.difference')} ${formatDifference(difference)}`
+      : ''
     this.difference.hidden = difference === null
     if (!outline || !area) {
-      this.show({ validity: { valid: false, reason: 'too_few_points', location: null }, preview: null, warnings: [] }, '')
+      this.show(
+        {
+          validity: { valid: false, reason: 'too_few_points', location: null },
+          preview: null,
+          warnings: [],
+        },
+        '',
+      )
       return
     }
     const validity = this.checkValidity(outline)
@@ -209,7 +243,11 @@ class LiveCheck {
       .catch((error: unknown) => {
         if (controller.signal.aborted) return
         const message = error instanceof Error ? error.message : String(error)
-        this.show({ validity, preview: null, warnings: [] }, t('draw.checkFailed', { message }), true)
+        this.show(
+          { validity, preview: null, warnings: [] },
+          t('draw.checkFailed', { message }),
+          true,
+        )
       })
   }
 
@@ -219,14 +257,30 @@ class LiveCheck {
     this.status.classList.toggle('error', isError)
     this.list.replaceChildren(
       ...check.warnings.map((w) =>
-        h('li', { class: `warning ${w.severity}`, 'data-severity': w.severity }, h('span', { class: `severity ${w.severity}`, style: `background:${SEVERITY_COLORS[w.severity]}` }, t(`severity.${w.severity}`)), w.text),
+        h(
+          'li',
+          { class: `warning ${w.severity}`, 'data-severity': w.severity },
+          h(
+            'span',
+            { class: `severity ${w.severity}`, style: `background:${SEVERITY_COLORS[w.severity]}` },
+            t(`severity.${w.severity}`),
+          ),
+          w.text,
+        ),
       ),
     )
     const conflicts = check.warnings.some((w) => w.severity === 'conflict' && !w.blocking)
     this.acknowledgeRow.hidden = !conflicts
     if (!conflicts) this.acknowledge.checked = false
-    const pieces = piecesOf(check.warnings.flatMap((w) => (w.piece ? [{ severity: w.severity, geometry: w.piece }] : [])))
-    if (pieces.features.length > 0) this.ws.map.showOverlay(PRECHECK_OVERLAY, pieces, { color: SEVERITY_COLORS.conflict, fillOpacity: 0.45, lineWidth: 2 })
+    const pieces = piecesOf(
+      check.warnings.flatMap((w) => (w.piece ? [{ severity: w.severity, geometry: w.piece }] : [])),
+    )
+    if (pieces.features.length > 0)
+      this.ws.map.showOverlay(PRECHECK_OVERLAY, pieces, {
+        color: SEVERITY_COLORS.conflict,
+        fillOpacity: 0.45,
+        lineWidth: 2,
+      })
     else this.ws.map.removeOverlay(PRECHECK_OVERLAY)
     this.onState()
   }
@@ -262,10 +316,20 @@ class DrawTab {
   idle(message?: string): void {
     this.end()
     if (!this.body) return
-    const start = h('button', { type: 'button', class: 'primary', 'data-action': 'draw-new' }, t('draw.new'))
+    const start = h(
+      'button',
+      { type: 'button', class: 'primary', 'data-action': 'draw-new' },
+      t('draw.new'),
+    )
     start.addEventListener('click', () => void this.drawNew())
     this.body.replaceChildren(
-      h('div', { class: 'draw-panel', 'data-draw-state': 'idle' }, start, h('p', { class: 'note' }, t('draw.hint')), message ? h('p', { class: 'saved', role: 'status' }, message) : null),
+      h(
+        'div',
+        { class: 'draw-panel', 'data-draw-state': 'idle' },
+        start,
+        h('p', { class: 'note' }, t('draw.hint')),
+        message ? h('p', { class: 'saved', role: 'status' }, message) : null,
+      ),
     )
   }
 
@@ -276,14 +340,28 @@ class DrawTab {
     const cleanups: (() => void)[] = []
     const root = h('div', { class: 'draw-panel', 'data-draw-state': 'drawing' })
     const neighboursNote = h('p', { class: 'note' })
-    const neighbours = new Neighbours(ws, null, (count) => (neighboursNote.textContent = t('draw.neighbours', { count })))
+    const neighbours = new Neighbours(
+      ws,
+      null,
+      (count) => (neighboursNote.textContent = t('draw.neighbours', { count })),
+    )
     let outline: Polygon | null = null
     let form: ReturnType<typeof mountParcelForm> | null = null
     const live = new LiveCheck(ws, null, checkValidity, () => form?.setBlocked(!live.mayBeSaved))
-    const cancel = h('button', { type: 'button', class: 'secondary', 'data-action': 'cancel' }, t('draw.cancel'))
+    const cancel = h(
+      'button',
+      { type: 'button', class: 'secondary', 'data-action': 'cancel' },
+      t('draw.cancel'),
+    )
     cancel.addEventListener('click', () => this.idle())
     const formSlot = h('div', {})
-    root.append(h('p', { class: 'note' }, t('draw.hint')), neighboursNote, live.element, formSlot, cancel)
+    root.append(
+      h('p', { class: 'note' }, t('draw.hint')),
+      neighboursNote,
+      live.element,
+      formSlot,
+      cancel,
+    )
     this.body?.replaceChildren(root)
 
     const draw = new DrawSession({
@@ -311,7 +389,8 @@ class DrawTab {
         })
         form.element.addEventListener('input', () => {
           const declared = Number(form?.values().declared_area_mu)
-          live.declaredMu = form?.values().declared_area_mu.trim() && Number.isFinite(declared) ? declared : null
+          live.declaredMu =
+            form?.values().declared_area_mu.trim() && Number.isFinite(declared) ? declared : null
         })
         form.setBlocked(!live.mayBeSaved)
         formSlot.replaceChildren(form.element)
@@ -336,13 +415,19 @@ class DrawTab {
     const ws = this.ws
     const { DrawSession, checkValidity } = await loadHeavy()
     const id = Number(parcel.properties.id)
-    const root = h('div', { class: 'draw-panel', 'data-draw-state': 'editing', 'data-parcel': String(id) })
+    const root = h('div', {
+      class: 'draw-panel',
+      'data-draw-state': 'editing',
+      'data-parcel': String(id),
+    })
     this.body?.replaceChildren(root)
     let editable: Editable
     try {
       editable = await readForEdit(id)
     } catch (error) {
-      root.append(h('p', { class: 'error' }, error instanceof Error ? error.message : String(error)))
+      root.append(
+        h('p', { class: 'error' }, error instanceof Error ? error.message : String(error)),
+      )
       return
     }
     const polygon = editablePolygon(editable.parcel.geometry)
@@ -352,13 +437,30 @@ class DrawTab {
     }
 
     const neighboursNote = h('p', { class: 'note' })
-    const neighbours = new Neighbours(ws, id, (count) => (neighboursNote.textContent = t('draw.neighbours', { count })))
-    const save = h('button', { type: 'button', class: 'primary', 'data-action': 'save-outline', disabled: true }, t('draw.saveShape'))
-    const cancel = h('button', { type: 'button', class: 'secondary', 'data-action': 'cancel' }, t('form.cancel'))
+    const neighbours = new Neighbours(
+      ws,
+      id,
+      (count) => (neighboursNote.textContent = t('draw.neighbours', { count })),
+    )
+    const save = h(
+      'button',
+      { type: 'button', class: 'primary', 'data-action': 'save-outline', disabled: true },
+      t('draw.saveShape'),
+    )
+    const cancel = h(
+      'button',
+      { type: 'button', class: 'secondary', 'data-action': 'cancel' },
+      t('form.cancel'),
+    )
     const message = h('p', { class: 'form-message', role: 'status' })
     let outline: Polygon = polygon
     let changed = false
-    const live = new LiveCheck(ws, id, checkValidity, () => (save.disabled = !changed || !live.mayBeSaved))
+    const live = new LiveCheck(
+      ws,
+      id,
+      checkValidity,
+      () => (save.disabled = !changed || !live.mayBeSaved),
+    )
     live.declaredMu = editable.parcel.properties.declared_area_mu
     live.category = editable.parcel.properties.category
     root.append(
@@ -373,15 +475,23 @@ class DrawTab {
     save.addEventListener('click', () => {
       save.disabled = true
       message.replaceChildren(t('form.saving'))
-      changeParcel(id, editable.etag, { geometry: outline })
+      // saving re-checks the parcel on the server, which can take a while the first time
+      ws.activity
+        .track('form.saving', changeParcel(id, editable.etag, { geometry: outline }))
         .then((saved) => {
           ws.map.refreshParcels()
           void ws.selection.select(id)
           this.idle(t('draw.shapeSaved', { version: saved.parcel.properties.version }))
         })
-        .catch((error: unknown) => {
+        .catch(async (error: unknown) => {
           message.classList.add('error')
-          message.replaceChildren(isConflict(error) ? conflictMessage(error, () => void this.editOutline(parcel)) : error instanceof Error ? error.message : String(error))
+          message.replaceChildren(
+            isConflict(error)
+              ? await conflictMessage(id, () => void this.editOutline(parcel))
+              : error instanceof Error
+                ? error.message
+                : String(error),
+          )
         })
     })
 
@@ -411,10 +521,14 @@ class DrawTab {
     }
   }
 
-  private async saveNew(properties: EditableProperties, outline: Polygon | null, live: LiveCheck): Promise<void> {
+  private async saveNew(
+    properties: EditableProperties,
+    outline: Polygon | null,
+    live: LiveCheck,
+  ): Promise<void> {
     if (!outline) return
     if (!live.mayBeSaved) throw new Error(t('draw.notYet'))
-    const saved = await createParcel(properties, outline)
+    const saved = await this.ws.activity.track('form.saving', createParcel(properties, outline))
     this.ws.map.refreshParcels()
     void this.ws.selection.select(saved.parcel.properties.id)
     this.idle(t('form.saved', { version: saved.parcel.properties.version }))
@@ -438,8 +552,12 @@ function villageAt(ws: Workspace, outline: Polygon): string | null {
   const [lon, lat] = outline.coordinates[0]?.[0] ?? []
   if (lon === undefined || lat === undefined) return null
   for (const feature of ws.places.villageBoundaries.features) {
-    const polygons = feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates
-    if (polygons.some((rings) => rings[0] && inRing(lon, lat, rings[0]))) return feature.properties.code
+    const polygons =
+      feature.geometry.type === 'Polygon'
+        ? [feature.geometry.coordinates]
+        : feature.geometry.coordinates
+    if (polygons.some((rings) => rings[0] && inRing(lon, lat, rings[0])))
+      return feature.properties.code
   }
   return null
 }
@@ -463,8 +581,16 @@ function editSection(ws: Workspace, tab: DrawTab, select: () => void): ParcelSec
     title: () => null,
     render(parcel, body) {
       if (!mayEdit(ws, parcel)) return
-      const editProperties = h('button', { type: 'button', class: 'secondary', 'data-action': 'edit-properties' }, t('details.edit'))
-      const editShape = h('button', { type: 'button', class: 'secondary', 'data-action': 'edit-outline' }, t('details.editShape'))
+      const editProperties = h(
+        'button',
+        { type: 'button', class: 'secondary', 'data-action': 'edit-properties' },
+        t('details.edit'),
+      )
+      const editShape = h(
+        'button',
+        { type: 'button', class: 'secondary', 'data-action': 'edit-outline' },
+        t('details.editShape'),
+      )
       const slot = h('div', {})
       body.append(h('div', { class: 'edit-actions' }, editProperties, editShape), slot)
       editShape.addEventListener('click', () => {
@@ -489,10 +615,21 @@ function editSection(ws: Workspace, tab: DrawTab, select: () => void): ParcelSec
           onSubmit: async (after) => {
             const change = baseline.ok ? changedProperties(baseline.properties, after) : after
             try {
-              await changeParcel(Number(parcel.properties.id), `"${parcel.properties.version}"`, { properties: change })
+              const save = changeParcel(
+                Number(parcel.properties.id),
+                `"${parcel.properties.version}"`,
+                { properties: change },
+              )
+              await ws.activity.track('form.saving', save)
             } catch (error) {
               if (!isConflict(error)) throw error
-              form.say(conflictMessage(error, () => void ws.selection.reload()), true)
+              form.say(
+                await conflictMessage(
+                  Number(parcel.properties.id),
+                  () => void ws.selection.reload(),
+                ),
+                true,
+              )
               return
             }
             ws.map.refreshParcels()
@@ -508,7 +645,12 @@ function editSection(ws: Workspace, tab: DrawTab, select: () => void): ParcelSec
 export const drawTool: WorkspaceExtension = (ws) => {
   if (!ws.can('parcel.write')) return
   const tab = new DrawTab(ws)
-  const handle = ws.sidebar.addTab({ id: TAB, label: () => t('draw.tab'), order: 50, mount: (panel) => tab.mount(panel) })
+  const handle = ws.sidebar.addTab({
+    id: TAB,
+    label: () => t('draw.tab'),
+    order: 50,
+    mount: (panel) => tab.mount(panel),
+  })
   const removeSection = ws.parcelPanel.addSection(editSection(ws, tab, () => handle.select()))
   return () => {
     removeSection()

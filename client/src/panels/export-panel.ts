@@ -1,7 +1,13 @@
 // The 导出 tab: the formats the server offers for the parcels of the current
 // filter (GeoJSON, zipped Shapefile with its CRS and DBF encoding, XLSX, CSV),
 // and the ledgers and dossiers of the filtered village or town.
-import { ledgerUrl, parcelExportUrl, villageDossiersUrl, type ParcelExportFormat, type ShapefileOptions } from '../api/exports.ts'
+import {
+  ledgerUrl,
+  parcelExportUrl,
+  villageDossiersUrl,
+  type ParcelExportFormat,
+  type ShapefileOptions,
+} from '../api/exports.ts'
 import { categoryName } from '../domain/categories.ts'
 import { filterQuery, type ParcelFilter } from '../filters/filter.ts'
 import { problemName, statusName } from '../format/names.ts'
@@ -33,10 +39,20 @@ function link(href: string, label: string, format: string): HTMLAnchorElement {
 
 function mountExport(ws: Workspace, panel: HTMLElement): () => void {
   const labels = new Labels()
-  const srid = h('select', { name: 'srid' }, h('option', { value: '4490' }), h('option', { value: '4549' }))
+  const srid = h(
+    'select',
+    { name: 'srid' },
+    h('option', { value: '4490' }),
+    h('option', { value: '4549' }),
+  )
   labels.set(srid.options[0]!, 'text', () => t('export.crs.4490'))
   labels.set(srid.options[1]!, 'text', () => t('export.crs.4549'))
-  const encoding = h('select', { name: 'encoding' }, h('option', { value: 'gbk' }), h('option', { value: 'utf-8' }))
+  const encoding = h(
+    'select',
+    { name: 'encoding' },
+    h('option', { value: 'gbk' }),
+    h('option', { value: 'utf-8' }),
+  )
   labels.set(encoding.options[0]!, 'text', () => t('export.encoding.gbk'))
   labels.set(encoding.options[1]!, 'text', () => t('export.encoding.utf8'))
   const summary = h('p', { class: 'note', 'data-export-filter': '' })
@@ -54,20 +70,41 @@ function mountExport(ws: Workspace, panel: HTMLElement): () => void {
     const text = filterText(filter, ws.places)
     summary.textContent = text ? t('export.filter', { filter: text }) : t('export.filterNone')
     const query = filterQuery(filter)
-    const shapefile: ShapefileOptions = { srid: srid.value === '4549' ? '4549' : '4490', encoding: encoding.value === 'utf-8' ? 'utf-8' : 'gbk' }
-    files.replaceChildren(...formats.map(({ format, label }) => link(parcelExportUrl(format, query, shapefile), t(label), format)))
+    const shapefile: ShapefileOptions = {
+      srid: srid.value === '4549' ? '4549' : '4490',
+      encoding: encoding.value === 'utf-8' ? 'utf-8' : 'gbk',
+    }
+    files.replaceChildren(
+      ...formats.map(({ format, label }) =>
+        link(parcelExportUrl(format, query, shapefile), t(label), format),
+      ),
+    )
 
     const village = filter.village
-    const town = filter.town ?? (village ? ws.places.get(village)?.town : undefined) ?? ws.user.town ?? undefined
+    const town =
+      filter.town ??
+      (village ? ws.places.get(village)?.town : undefined) ??
+      ws.user.town ??
+      undefined
     places.replaceChildren(
       village
         ? h(
             'div',
             { 'data-village': village },
             h('h2', {}, t('export.village', { name: ws.places.name(village) })),
-            h('div', { class: 'downloads' },
-              link(ledgerUrl('villages', village, 'xlsx'), t('export.ledgerXlsx'), 'village-ledger-xlsx'),
-              link(ledgerUrl('villages', village, 'pdf'), t('export.ledgerPdf'), 'village-ledger-pdf'),
+            h(
+              'div',
+              { class: 'downloads' },
+              link(
+                ledgerUrl('villages', village, 'xlsx'),
+                t('export.ledgerXlsx'),
+                'village-ledger-xlsx',
+              ),
+              link(
+                ledgerUrl('villages', village, 'pdf'),
+                t('export.ledgerPdf'),
+                'village-ledger-pdf',
+              ),
               link(villageDossiersUrl(village), t('export.dossiers'), 'village-dossiers'),
             ),
           )
@@ -77,7 +114,9 @@ function mountExport(ws: Workspace, panel: HTMLElement): () => void {
             'div',
             { 'data-town': town },
             h('h2', {}, t('export.town', { name: ws.places.name(town) })),
-            h('div', { class: 'downloads' },
+            h(
+              'div',
+              { class: 'downloads' },
               link(ledgerUrl('towns', town, 'xlsx'), t('export.ledgerXlsx'), 'town-ledger-xlsx'),
               link(ledgerUrl('towns', town, 'pdf'), t('export.ledgerPdf'), 'town-ledger-pdf'),
             ),
@@ -94,8 +133,26 @@ function mountExport(ws: Workspace, panel: HTMLElement): () => void {
       { class: 'export-panel' },
       summary,
       files,
-      h('label', { class: 'field' }, h('span', { class: 'field-label' }, labels.text(() => `Shapefile · ${t('export.crs')}`)), srid),
-      h('label', { class: 'field' }, h('span', { class: 'field-label' }, labels.text(() => `Shapefile · ${t('export.encoding')}`)), encoding),
+      h(
+        'label',
+        { class: 'field' },
+        h(
+          'span',
+          { class: 'field-label' },
+          labels.text(() => `Shapefile · ${t('export.crs')}`),
+        ),
+        srid,
+      ),
+      h(
+        'label',
+        { class: 'field' },
+        h(
+          'span',
+          { class: 'field-label' },
+          labels.text(() => `Shapefile · ${t('export.encoding')}`),
+        ),
+        encoding,
+      ),
       places,
     ),
   )
@@ -109,6 +166,11 @@ function mountExport(ws: Workspace, panel: HTMLElement): () => void {
 
 export const exportTool: WorkspaceExtension = (ws) => {
   if (!ws.can('parcel.read')) return
-  const tab = ws.sidebar.addTab({ id: TAB, label: () => t('export.tab'), order: 80, mount: (panel) => mountExport(ws, panel) })
+  const tab = ws.sidebar.addTab({
+    id: TAB,
+    label: () => t('export.tab'),
+    order: 80,
+    mount: (panel) => mountExport(ws, panel),
+  })
   return () => tab.remove()
 }

@@ -28,12 +28,17 @@ interface Target {
 
 async function targets(ws: Workspace): Promise<Target[]> {
   const list: Target[] = []
-  if (ws.can('parcel.write')) list.push({ value: 'parcels', label: () => t('import.target.parcels') })
-  if (ws.can('occupation.write')) list.push({ value: 'occupations', label: () => t('import.target.occupations') })
+  if (ws.can('parcel.write'))
+    list.push({ value: 'parcels', label: () => t('import.target.parcels') })
+  if (ws.can('occupation.write'))
+    list.push({ value: 'occupations', label: () => t('import.target.occupations') })
   if (ws.can('layer.manage')) {
     for (const layer of await listLayers()) {
       if (layer.kind === 'road_control') continue
-      list.push({ value: `layer:${layer.id}`, label: () => t('import.target.layer', { name: layer.name }) })
+      list.push({
+        value: `layer:${layer.id}`,
+        label: () => t('import.target.layer', { name: layer.name }),
+      })
     }
   }
   return list
@@ -64,13 +69,29 @@ export function storable(report: ImportReport): number {
 
 function detectedTable(report: ImportReport): HTMLElement {
   const d = report.detected
-  const row = (label: MessageKey, value: string, field: string) => [h('dt', {}, t(label)), h('dd', { 'data-detected': field }, value)]
+  const row = (label: MessageKey, value: string, field: string) => [
+    h('dt', {}, t(label)),
+    h('dd', { 'data-detected': field }, value),
+  ]
   return h(
     'dl',
     { class: 'facts detected' },
     ...row('import.format', `${d.format}${d.layer_name ? ` · ${d.layer_name}` : ''}`, 'format'),
-    ...row('import.crs', t('import.crsValue', { srid: d.srid, name: d.crs_name, source: sourceName(d.crs_source) }), 'crs'),
-    ...(d.encoding ? row('import.encodingDetected', t('import.encodingValue', { encoding: d.encoding, source: sourceName(d.encoding_source) }), 'encoding') : []),
+    ...row(
+      'import.crs',
+      t('import.crsValue', { srid: d.srid, name: d.crs_name, source: sourceName(d.crs_source) }),
+      'crs',
+    ),
+    ...(d.encoding
+      ? row(
+          'import.encodingDetected',
+          t('import.encodingValue', {
+            encoding: d.encoding,
+            source: sourceName(d.encoding_source),
+          }),
+          'encoding',
+        )
+      : []),
   )
 }
 
@@ -81,7 +102,18 @@ function mappingTable(report: ImportReport): HTMLElement {
     'table',
     { class: 'mapping' },
     h('thead', {}, h('tr', {}, h('th', {}, t('import.column')), h('th', {}, t('import.property')))),
-    h('tbody', {}, ...entries.map(([column, property]) => h('tr', { 'data-column': column }, h('td', {}, column), h('td', { 'data-property': property }, fieldName(property))))),
+    h(
+      'tbody',
+      {},
+      ...entries.map(([column, property]) =>
+        h(
+          'tr',
+          { 'data-column': column },
+          h('td', {}, column),
+          h('td', { 'data-property': property }, fieldName(property)),
+        ),
+      ),
+    ),
   )
 }
 
@@ -92,39 +124,91 @@ function rejectedList(report: ImportReport): HTMLElement | string {
     'div',
     { class: 'rejected' },
     h('h3', {}, t('import.rejected')),
-    h('ul', {}, ...shown.map((r) => h('li', { 'data-index': String(r.index), 'data-code': r.code }, t('import.rejectedRow', { n: r.index + 1, message: r.message })))),
-    report.rejected.length > shown.length ? h('p', { class: 'note' }, t('checks.more', { count: report.rejected.length - shown.length })) : '',
+    h(
+      'ul',
+      {},
+      ...shown.map((r) =>
+        h(
+          'li',
+          { 'data-index': String(r.index), 'data-code': r.code },
+          t('import.rejectedRow', { n: r.index + 1, message: r.message }),
+        ),
+      ),
+    ),
+    report.rejected.length > shown.length
+      ? h(
+          'p',
+          { class: 'note' },
+          t('checks.more', { count: report.rejected.length - shown.length }),
+        )
+      : '',
   )
 }
 
 function mountImport(ws: Workspace, panel: HTMLElement): () => void {
   const labels = new Labels()
-  const file = h('input', { type: 'file', name: 'file', accept: '.zip,.geojson,.json,.csv', class: 'visually-hidden' })
+  const file = h('input', {
+    type: 'file',
+    name: 'file',
+    accept: '.zip,.geojson,.json,.csv',
+    class: 'visually-hidden',
+  })
   const fileName = h('span', { class: 'file-name' })
   labels.set(fileName, 'text', () => file.files?.[0]?.name ?? t('import.noFile'))
-  const picker = h('label', { class: 'file-picker' }, file, h('span', { class: 'button-like' }, labels.text(() => t('import.choose'))), fileName)
+  const picker = h(
+    'label',
+    { class: 'file-picker' },
+    file,
+    h(
+      'span',
+      { class: 'button-like' },
+      labels.text(() => t('import.choose')),
+    ),
+    fileName,
+  )
   const target = h('select', { name: 'target' })
-  const mode = h('select', { name: 'mode' }, h('option', { value: 'atomic' }), h('option', { value: 'partial' }))
+  const mode = h(
+    'select',
+    { name: 'mode' },
+    h('option', { value: 'atomic' }),
+    h('option', { value: 'partial' }),
+  )
   labels.set(mode.options[0]!, 'text', () => t('import.mode.atomic'))
   labels.set(mode.options[1]!, 'text', () => t('import.mode.partial'))
-  const srid = h('input', { type: 'text', name: 'srid', inputmode: 'numeric', placeholder: '4490 / 4549 / 4528' })
+  const srid = h('input', {
+    type: 'text',
+    name: 'srid',
+    inputmode: 'numeric',
+    placeholder: '4490 / 4549 / 4528',
+  })
   const encoding = h('input', { type: 'text', name: 'encoding', placeholder: 'GBK / UTF-8' })
-  const check = h('button', { type: 'button', class: 'primary', 'data-action': 'dry-run' }, labels.text(() => t('import.check')))
+  const check = h(
+    'button',
+    { type: 'button', class: 'primary', 'data-action': 'dry-run' },
+    labels.text(() => t('import.check')),
+  )
   const bar = h('div', { class: 'progress-bar' })
-  const progress = h('div', { class: 'progress', hidden: true }, h('div', { class: 'progress-track' }, bar))
+  const progress = h(
+    'div',
+    { class: 'progress', hidden: true },
+    h('div', { class: 'progress-track' }, bar),
+  )
   const status = h('p', { class: 'note', role: 'status', 'data-import-status': '' })
   const result = h('div', { class: 'import-result' })
-  const field = (label: () => string, control: HTMLElement) => h('label', { class: 'field' }, h('span', { class: 'field-label' }, labels.text(label)), control)
+  const field = (label: () => string, control: HTMLElement) =>
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, labels.text(label)), control)
   let upload: Upload | null = null
   let checked: { report: ImportReport; file: File; fields: ImportFields } | null = null
 
   targets(ws)
     .then((list) => {
-      target.replaceChildren(...list.map((item) => {
-        const option = h('option', { value: item.value })
-        labels.set(option, 'text', item.label)
-        return option
-      }))
+      target.replaceChildren(
+        ...list.map((item) => {
+          const option = h('option', { value: item.value })
+          labels.set(option, 'text', item.label)
+          return option
+        }),
+      )
     })
     .catch((error: unknown) => (status.textContent = String(error)))
 
@@ -157,7 +241,9 @@ function mountImport(ws: Workspace, panel: HTMLElement): () => void {
   const fail = (error: unknown): void => {
     if (error instanceof DOMException && error.name === 'AbortError') return
     status.classList.add('error')
-    status.textContent = t('import.failed', { message: error instanceof Error ? error.message : String(error) })
+    status.textContent = t('import.failed', {
+      message: error instanceof Error ? error.message : String(error),
+    })
     check.disabled = false
   }
 
@@ -166,7 +252,11 @@ function mountImport(ws: Workspace, panel: HTMLElement): () => void {
     const count = storable(report)
     status.textContent = t('import.nothingStored')
     const overlay = previewOverlay(report)
-    ws.map.showOverlay(PREVIEW_OVERLAY, overlay, { color: ACCEPTED, fillOpacity: 0.25, lineWidth: 2 })
+    ws.map.showOverlay(PREVIEW_OVERLAY, overlay, {
+      color: ACCEPTED,
+      fillOpacity: 0.25,
+      lineWidth: 2,
+    })
     const box = bboxOf(...overlay.features.map((f) => f.geometry))
     if (box) ws.map.fitBbox(box, { maxZoom: 16 })
     // an atomic import with refused features would store nothing: offer the right ones only
@@ -187,10 +277,31 @@ function mountImport(ws: Workspace, panel: HTMLElement): () => void {
       detectedTable(report),
       h('h2', {}, t('import.mapping')),
       mappingTable(report),
-      h('p', { 'data-counts': '' }, t('import.counts', { total: report.feature_count, accepted: count, rejected: report.feature_count - count })),
-      report.preview?.truncated ? h('p', { class: 'note' }, t('import.previewTruncated', { count: report.preview.features.length })) : '',
+      h(
+        'p',
+        { 'data-counts': '' },
+        t('import.counts', {
+          total: report.feature_count,
+          accepted: count,
+          rejected: report.feature_count - count,
+        }),
+      ),
+      report.preview?.truncated
+        ? h(
+            'p',
+            { class: 'note' },
+            t('import.previewTruncated', { count: report.preview.features.length }),
+          )
+        : '',
       rejectedList(report),
-      report.warnings.length ? h('div', {}, h('h3', {}, t('import.warnings')), h('ul', {}, ...report.warnings.map((w) => h('li', {}, w)))) : '',
+      report.warnings.length
+        ? h(
+            'div',
+            {},
+            h('h3', {}, t('import.warnings')),
+            h('ul', {}, ...report.warnings.map((w) => h('li', {}, w))),
+          )
+        : '',
       h('div', { class: 'form-actions' }, confirm, cancelButton()),
     )
   }
@@ -201,15 +312,34 @@ function mountImport(ws: Workspace, panel: HTMLElement): () => void {
     const stored = report.status === 'stored'
     status.classList.toggle('error', !stored)
     status.textContent = stored
-      ? t('import.stored', { created: report.created, updated: report.updated, unchanged: report.unchanged })
+      ? t('import.stored', {
+          created: report.created,
+          updated: report.updated,
+          unchanged: report.unchanged,
+        })
       : t('import.refused', { message: report.error?.message ?? '' })
-    const again = h('button', { type: 'button', class: 'secondary', 'data-action': 'import-again' }, t('import.again'))
+    const again = h(
+      'button',
+      { type: 'button', class: 'secondary', 'data-action': 'import-again' },
+      t('import.again'),
+    )
     again.addEventListener('click', reset)
-    result.replaceChildren(h('div', { 'data-import-done': report.status }, rejectedList(report), h('div', { class: 'form-actions' }, again)))
+    result.replaceChildren(
+      h(
+        'div',
+        { 'data-import-done': report.status },
+        rejectedList(report),
+        h('div', { class: 'form-actions' }, again),
+      ),
+    )
     check.disabled = false
   }
   const cancelButton = (): HTMLElement => {
-    const cancel = h('button', { type: 'button', class: 'secondary', 'data-action': 'cancel' }, t('form.cancel'))
+    const cancel = h(
+      'button',
+      { type: 'button', class: 'secondary', 'data-action': 'cancel' },
+      t('form.cancel'),
+    )
     cancel.addEventListener('click', reset)
     return cancel
   }
@@ -274,6 +404,11 @@ function mountImport(ws: Workspace, panel: HTMLElement): () => void {
 
 export const importTool: WorkspaceExtension = (ws) => {
   if (!ws.can('parcel.write') && !ws.can('occupation.write') && !ws.can('layer.manage')) return
-  const tab = ws.sidebar.addTab({ id: TAB, label: () => t('import.tab'), order: 70, mount: (panel) => mountImport(ws, panel) })
+  const tab = ws.sidebar.addTab({
+    id: TAB,
+    label: () => t('import.tab'),
+    order: 70,
+    mount: (panel) => mountImport(ws, panel),
+  })
   return () => tab.remove()
 }

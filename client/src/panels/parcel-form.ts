@@ -39,14 +39,23 @@ interface Option {
   label: string
 }
 
-function select(name: FormField, options: Option[], value: string, disabled = false): HTMLSelectElement {
+function select(
+  name: FormField,
+  options: Option[],
+  value: string,
+  disabled = false,
+): HTMLSelectElement {
   const element = h('select', { name, disabled })
   for (const option of options) element.append(h('option', { value: option.value }, option.label))
   element.value = value
   return element
 }
 
-function text(name: FormField, value: string, attributes: Record<string, string> = {}): HTMLInputElement {
+function text(
+  name: FormField,
+  value: string,
+  attributes: Record<string, string> = {},
+): HTMLInputElement {
   const input = h('input', { type: 'text', name, ...attributes })
   input.value = value
   return input
@@ -55,15 +64,23 @@ function text(name: FormField, value: string, attributes: Record<string, string>
 function subtypeOptions(category: string, current: string): Option[] {
   const zh = getLanguage() !== 'en'
   const listed = categoryByCode(category)?.subtypes ?? []
-  const options = [{ value: '', label: t('form.none') }, ...listed.map((s) => ({ value: s.zh, label: zh ? s.zh : s.en }))]
-  if (current && !listed.some((s) => s.zh === current)) options.push({ value: current, label: current })
+  const options = [
+    { value: '', label: t('form.none') },
+    ...listed.map((s) => ({ value: s.zh, label: zh ? s.zh : s.en })),
+  ]
+  if (current && !listed.some((s) => s.zh === current))
+    options.push({ value: current, label: current })
   return options
 }
 
 function useOptions(current: string): Option[] {
   const zh = getLanguage() !== 'en'
-  const options = [{ value: '', label: t('form.none') }, ...INTENDED_USES.map((u) => ({ value: u.code, label: zh ? u.zh : u.en }))]
-  if (current && !INTENDED_USES.some((u) => u.code === current)) options.push({ value: current, label: current })
+  const options = [
+    { value: '', label: t('form.none') },
+    ...INTENDED_USES.map((u) => ({ value: u.code, label: zh ? u.zh : u.en })),
+  ]
+  if (current && !INTENDED_USES.some((u) => u.code === current))
+    options.push({ value: current, label: current })
   return options
 }
 
@@ -83,10 +100,24 @@ const LABELS: Record<Exclude<FormField, 'problems'>, MessageKey> = {
 export function mountParcelForm(options: ParcelFormOptions): ParcelForm {
   const v = options.values
   const { places } = options
-  const towns = options.ownTown ? places.towns.filter((town) => town.code === options.ownTown) : places.towns
-  const town = select('town', [{ value: '', label: '—' }, ...towns.map((p) => ({ value: p.code, label: p.name }))], v.town || (options.ownTown ?? ''), options.ownTown !== null)
+  const towns = options.ownTown
+    ? places.towns.filter((town) => town.code === options.ownTown)
+    : places.towns
+  const town = select(
+    'town',
+    [{ value: '', label: '—' }, ...towns.map((p) => ({ value: p.code, label: p.name }))],
+    v.town || (options.ownTown ?? ''),
+    options.ownTown !== null,
+  )
   const village = select('village', [], v.village)
-  const category = select('category', [{ value: '', label: '—' }, ...CATEGORIES.map((c) => ({ value: c.code, label: categoryName(c.code) }))], v.category)
+  const category = select(
+    'category',
+    [
+      { value: '', label: '—' },
+      ...CATEGORIES.map((c) => ({ value: c.code, label: categoryName(c.code) })),
+    ],
+    v.category,
+  )
   const subtype = select('subtype', subtypeOptions(v.category, v.subtype), v.subtype)
   const fields: Record<Exclude<FormField, 'problems'>, HTMLInputElement | HTMLSelectElement> = {
     code: text('code', v.code, { autocomplete: 'off', required: '' }),
@@ -108,22 +139,37 @@ export function mountParcelForm(options: ParcelFormOptions): ParcelForm {
 
   const fillVillages = (keep: string): void => {
     const list = places.villagesOf(town.value || undefined).filter((p) => p.town === town.value)
-    village.replaceChildren(h('option', { value: '' }, t('form.none')), ...list.map((p) => h('option', { value: p.code }, p.name)))
+    village.replaceChildren(
+      h('option', { value: '' }, t('form.none')),
+      ...list.map((p) => h('option', { value: p.code }, p.name)),
+    )
     village.value = list.some((p) => p.code === keep) ? keep : ''
   }
   fillVillages(v.village)
   town.addEventListener('change', () => fillVillages(village.value))
   category.addEventListener('change', () => {
-    subtype.replaceChildren(...subtypeOptions(category.value, '').map((o) => h('option', { value: o.value }, o.label)))
+    subtype.replaceChildren(
+      ...subtypeOptions(category.value, '').map((o) => h('option', { value: o.value }, o.label)),
+    )
     options.onCategory?.(category.value)
   })
 
   const errors = new Map<FormField, HTMLElement>()
   const row = (name: FormField, label: MessageKey, control: HTMLElement): HTMLElement => {
-    const error = h('span', { class: 'field-error', id: `form-error-${name}`, 'aria-live': 'polite' })
+    const error = h('span', {
+      class: 'field-error',
+      id: `form-error-${name}`,
+      'aria-live': 'polite',
+    })
     errors.set(name, error)
     control.setAttribute('aria-describedby', error.id)
-    return h('label', { class: 'field', 'data-field': name }, h('span', { class: 'field-label' }, t(label)), control, error)
+    return h(
+      'label',
+      { class: 'field', 'data-field': name },
+      h('span', { class: 'field-label' }, t(label)),
+      control,
+      error,
+    )
   }
   const problemBox = h(
     'fieldset',
@@ -140,18 +186,26 @@ export function mountParcelForm(options: ParcelFormOptions): ParcelForm {
     'form',
     { class: 'parcel-form', novalidate: true, 'data-mode': options.mode },
     h('h3', {}, t(options.mode === 'new' ? 'form.title.new' : 'form.title.edit')),
-    ...(Object.keys(LABELS) as (keyof typeof LABELS)[]).map((name) => row(name, LABELS[name], fields[name])),
+    ...(Object.keys(LABELS) as (keyof typeof LABELS)[]).map((name) =>
+      row(name, LABELS[name], fields[name]),
+    ),
     problemBox,
     h('div', { class: 'form-actions' }, save, cancel),
     message,
   )
 
   const values = (): FormValues => ({
-    ...(Object.fromEntries(Object.entries(fields).map(([name, control]) => [name, control.value])) as Omit<FormValues, 'problems'>),
+    ...(Object.fromEntries(
+      Object.entries(fields).map(([name, control]) => [name, control.value]),
+    ) as Omit<FormValues, 'problems'>),
     problems: problems.filter((box) => box.checked).map((box) => box.value),
   })
   const villageTowns = new Map(places.villages.map((p) => [p.code, p.town ?? '']))
-  const showErrors = (found: Partial<Record<FormField, { key: MessageKey; params?: Record<string, string | number> }>>): void => {
+  const showErrors = (
+    found: Partial<
+      Record<FormField, { key: MessageKey; params?: Record<string, string | number> }>
+    >,
+  ): void => {
     for (const [name, element] of errors) {
       const error = found[name]
       element.textContent = error ? t(error.key, error.params) : ''
@@ -190,7 +244,12 @@ export function mountParcelForm(options: ParcelFormOptions): ParcelForm {
     setBusy(true)
     options
       .onSubmit(result.properties)
-      .catch((error: unknown) => say(error instanceof Node ? error : error instanceof Error ? error.message : String(error), true))
+      .catch((error: unknown) =>
+        say(
+          error instanceof Node ? error : error instanceof Error ? error.message : String(error),
+          true,
+        ),
+      )
       .finally(() => setBusy(false))
   })
   return { element: form, say, setBusy, setBlocked, values }
