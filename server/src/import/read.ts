@@ -120,11 +120,19 @@ function startOf(bytes: Uint8Array): string {
 function finish(layer: SourceLayer, options: ReadOptions): ReadResult {
   const warnings = [...layer.warnings]
   const problems = [...layer.problems]
-  const readable = stage('check coordinates', () =>
-    layer.features.filter((f) => checkReadable(f, options, problems)),
-  )
+  const readable: SourceFeature[] = []
+  const boxes: Box[] = []
+  stage('check coordinates', () => {
+    for (const feature of layer.features) {
+      const box = checkReadable(feature, options, problems)
+      if (box) {
+        readable.push(feature)
+        boxes.push(box)
+      }
+    }
+  })
   const { crs, crsSource } = stage('detect CRS', () =>
-    resolveCrs(layer, readable, options, warnings),
+    resolveCrs(layer, readable, boxes, options, warnings),
   )
   const transform = lonLatTransform(crs, options.gcj02 === true)
   const features: RawFeature[] = []
@@ -150,40 +158,79 @@ function finish(layer: SourceLayer, options: ReadOptions): ReadResult {
   }
 }
 
-/** Null, empty, non-finite or oversized geometry is reported and left out. */
+/** What one walk over a geometry's positions finds: how many, the first non-finite one, the box. */
+interface Scan {
+  count: number
+  bad: Position | undefined
+  box: Box
+}
+
+function scanPositions(coordinates: unknown, scan: Scan): void {
+  if (!Array.isArray(coordinates)) return
+  if (typeof coordinates[0] !== 'number') {
+    for (const item of coordinates) scanPositions(item, scan)
+    return
+  }
+  const x = coordinates[0] as number
+  const y = coordinates[1] as number
+  scan.count++
+  if (!scan.bad && (!Number.isFinite(x) || !Number.isFinite(y))) scan.bad = coordinates as Position
+  const box = scan.box
+  // NaN (a missing y) poisons the box as Math.min/max did
+  box[0] = x < box[0] || Number.isNaN(x) ? x : box[0]
+  box[1] = y < box[1] || Number.isNaN(y) ? y : box[1]
+  box[2] = x > box[2] || Number.isNaN(x) ? x : box[2]
+  box[3] = y > box[3] || Number.isNaN(y) ? y : box[3]
+}
+
+function scanGeometry(geometry: Geometry, scan: Scan): void {
+  if (geometry.type === 'GeometryCollection') {
+    for (const part of geometry.geometries) scanGeometry(part, scan)
+  } else {
+    scanPositions(geometry.coordinates, scan)
+  }
+}
+
+/**
+ * Null, empty, non-finite or oversized geometry is reported and left out;
+ * a readable feature's box (in its own coordinates) is returned.
+ */
 function checkReadable(
   feature: SourceFeature,
   options: ReadOptions,
   problems: FeatureProblem[],
-): boolean {
-  const report = (code: FeatureProblem['code'], en: string, zh: string) => {
-    problems.push(featureProblem(feature, code, { en, zh }))
-    return false
+): Box | null {
+  if (!feature.geometry) {
+    problems.push(featureProblem(feature, 'null_geometry', { en: 'it has no geometry', zh: '没有几何图形' }))
+    return null
   }
-  if (!feature.geometry) return report('null_geometry', 'it has no geometry', '没有几何图形')
-  const positions = positionsOf(feature.geometry)
-  if (positions.length === 0) {
+  const scan: Scan = { count: 0, bad: undefined, box: [Infinity, Infinity, -Infinity, -Infinity] }
+  scanGeometry(feature.geometry, scan)
+  if (scan.count === 0) {
     const type = feature.geometry.type
-    return report('empty_geometry', `its ${type} has no coordinates`, `其 ${type} 没有坐标`)
+    problems.push(featureProblem(feature, 'empty_geometry', {
+      en: `its ${type} has no coordinates`,
+      zh: `其 ${type} 没有坐标`,
+    }))
+    return null
   }
-  const bad = positions.find((p) => !Number.isFinite(p[0]) || !Number.isFinite(p[1]))
-  if (bad) {
-    const at = formatPosition(bad)
-    return report(
-      'non_finite_coordinates',
-      `coordinate ${at} is not a finite number`,
-      `坐标 ${at} 不是有限数值`,
-    )
+  if (scan.bad) {
+    const at = formatPosition(scan.bad)
+    problems.push(featureProblem(feature, 'non_finite_coordinates', {
+      en: `coordinate ${at} is not a finite number`,
+      zh: `坐标 ${at} 不是有限数值`,
+    }))
+    return null
   }
   const limit = options.limits.maxVerticesPerFeature
-  if (positions.length > limit) {
-    return report(
-      'too_many_vertices',
-      `it has ${positions.length} vertices, more than the limit of ${limit}`,
-      `有 ${positions.length} 个顶点，超过上限 ${limit}`,
-    )
+  if (scan.count > limit) {
+    problems.push(featureProblem(feature, 'too_many_vertices', {
+      en: `it has ${scan.count} vertices, more than the limit of ${limit}`,
+      zh: `有 ${scan.count} 个顶点，超过上限 ${limit}`,
+    }))
+    return null
   }
-  return true
+  return scan.box
 }
 
 /**
@@ -195,10 +242,10 @@ function checkReadable(
 function resolveCrs(
   layer: SourceLayer,
   features: readonly SourceFeature[],
+  boxes: readonly Box[],
   options: ReadOptions,
   warnings: string[],
 ): { crs: SourceCrs; crsSource: CrsSource } {
-  const boxes = features.map((f) => boxOf(positionsOf(f.geometry as Geometry)))
   const detection = detectSrid(boxes)
   const declared = options.srid !== undefined ? givenCrs(options.srid) : layer.crs
   if (declared) {
@@ -241,13 +288,56 @@ type Transform = (xy: readonly number[]) => [number, number]
 function lonLatTransform(crs: SourceCrs, gcj02: boolean): Transform {
   const toLonLat = toCgcs2000(crs)
   return (xy) => {
-    const [lon, lat] = toLonLat(xy)
-    const [x, y] = gcj02 ? fromGcj02(lon, lat) : [lon, lat]
-    return [
-      Math.round(x * DEGREE_SCALE) / DEGREE_SCALE,
-      Math.round(y * DEGREE_SCALE) / DEGREE_SCALE,
-    ]
+    const q = toLonLat(xy)
+    if (gcj02) {
+      const [x, y] = fromGcj02(q[0], q[1])
+      q[0] = x
+      q[1] = y
+    }
+    q[0] = Math.round(q[0] * DEGREE_SCALE) / DEGREE_SCALE
+    q[1] = Math.round(q[1] * DEGREE_SCALE) / DEGREE_SCALE
+    return q
   }
+}
+
+/** The state of one feature's reprojection: the first position out of range, the first outside Jimo. */
+interface Projection {
+  geographic: boolean
+  transform: Transform
+  outOfRange: Position | undefined
+  outside: Position | undefined
+}
+
+function projectPosition(p: Position, at: Projection): Position {
+  if (at.outOfRange) return p
+  const x = p[0] as number
+  const y = p[1] as number
+  if (at.geographic && (Math.abs(x) > 180 || Math.abs(y) > 90)) {
+    at.outOfRange = p
+    return p
+  }
+  const q = at.transform(p)
+  if (!Number.isFinite(q[0]) || !Number.isFinite(q[1]) || Math.abs(q[0]) > 180 || Math.abs(q[1]) > 90) {
+    at.outOfRange = p
+  } else if (!at.outside && !insideJimo(q[0], q[1])) {
+    at.outside = q
+  }
+  return q
+}
+
+function projectCoordinates(c: unknown, at: Projection): unknown {
+  const items = c as unknown[]
+  if (typeof items[0] === 'number') return projectPosition(items as Position, at)
+  const out = new Array(items.length)
+  for (let i = 0; i < items.length; i++) out[i] = projectCoordinates(items[i], at)
+  return out
+}
+
+function projectGeometry(geometry: Geometry, at: Projection): Geometry {
+  if (geometry.type === 'GeometryCollection') {
+    return { type: 'GeometryCollection', geometries: geometry.geometries.map((g) => projectGeometry(g, at)) }
+  }
+  return { type: geometry.type, coordinates: projectCoordinates(geometry.coordinates, at) } as Geometry
 }
 
 /**
@@ -261,32 +351,13 @@ function reproject(
   transform: Transform,
   problems: FeatureProblem[],
 ): RawFeature | null {
-  let outOfRange: Position | undefined
-  let outside: Position | undefined
-  const geometry = mapPositions(feature.geometry as Geometry, (p) => {
-    if (outOfRange) return p
-    if (crs.geographic && (Math.abs(p[0] as number) > 180 || Math.abs(p[1] as number) > 90)) {
-      outOfRange = p
-      return p
-    }
-    const q = transform(p)
-    if (
-      !Number.isFinite(q[0]) ||
-      !Number.isFinite(q[1]) ||
-      Math.abs(q[0]) > 180 ||
-      Math.abs(q[1]) > 90
-    ) {
-      outOfRange = p
-    } else if (!outside && !insideJimo(q[0], q[1])) {
-      outside = q
-    }
-    return q
-  })
-  if (outOfRange) {
-    problems.push(outOfRangeProblem(feature, crs, outOfRange))
+  const at: Projection = { geographic: crs.geographic, transform, outOfRange: undefined, outside: undefined }
+  const geometry = projectGeometry(feature.geometry as Geometry, at)
+  if (at.outOfRange) {
+    problems.push(outOfRangeProblem(feature, crs, at.outOfRange))
     return null
   }
-  if (outside) problems.push(outsideProblem(feature, outside))
+  if (at.outside) problems.push(outsideProblem(feature, at.outside))
   const raw: RawFeature = { index: feature.index, geometry, properties: feature.properties }
   if (feature.id !== undefined) raw.id = feature.id
   return raw
@@ -322,18 +393,6 @@ export function positionsOf(geometry: Geometry): Position[] {
   }
   walk(geometry.coordinates)
   return out
-}
-
-function mapPositions(geometry: Geometry, f: (p: Position) => Position): Geometry {
-  if (geometry.type === 'GeometryCollection') {
-    return {
-      type: 'GeometryCollection',
-      geometries: geometry.geometries.map((g) => mapPositions(g, f)),
-    }
-  }
-  const map = (c: unknown): unknown =>
-    typeof (c as unknown[])[0] === 'number' ? f(c as Position) : (c as unknown[]).map(map)
-  return { type: geometry.type, coordinates: map(geometry.coordinates) } as Geometry
 }
 
 function boxOf(positions: readonly Position[]): Box {

@@ -198,20 +198,24 @@ function parseParts(content: DataView, build: (parts: Position[][]) => Geometry)
       `it declares ${partCount} parts and ${pointCount} points, needing ${needed} bytes, but has ${content.byteLength}`,
     )
   }
-  const starts = Array.from({ length: partCount }, (_, i) => content.getInt32(44 + 4 * i, true))
+  const starts: number[] = new Array(partCount)
+  for (let i = 0; i < partCount; i++) starts[i] = content.getInt32(44 + 4 * i, true)
   if (starts.some((s, i) => s < 0 || s > pointCount || (i > 0 && s < (starts[i - 1] as number)))) {
     return corrupt(
       `its part starts ${starts.slice(0, 10).join(', ')} are not ascending within ${pointCount} points`,
     )
   }
-  const parts = starts
-    .map((start, i) => {
-      const stop = starts[i + 1] ?? pointCount
-      return Array.from({ length: stop - start }, (_, k) =>
-        point(content, pointsAt + 16 * (start + k)),
-      )
-    })
-    .filter((part) => part.length > 0)
+  const parts: Position[][] = []
+  for (let i = 0; i < partCount; i++) {
+    const start = starts[i] as number
+    const stop = i + 1 < partCount ? (starts[i + 1] as number) : pointCount
+    if (stop === start) continue
+    const part: Position[] = new Array(stop - start)
+    for (let k = start, at = pointsAt + 16 * start; k < stop; k++, at += 16) {
+      part[k - start] = [content.getFloat64(at, true), content.getFloat64(at + 8, true)]
+    }
+    parts.push(part)
+  }
   return { geometry: parts.length === 0 ? null : build(parts) }
 }
 
@@ -244,6 +248,8 @@ interface Ring {
  * that still has no shell becomes a polygon of its own.
  */
 export function assembleRings(points: Position[][]): Position[][][] {
+  // one ring is one polygon whichever way it is wound (as read either way below)
+  if (points.length === 1) return [points]
   const rings = points.map(describeRing)
   const asWritten = assign(rings, (r) => r.area <= 0)
   if (asWritten.orphans.length === 0) return asWritten.polygons
