@@ -533,6 +533,30 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('the map tools', () =
         'ogrinfo missing (apt-get install gdal-bin): the Shapefile was checked for its members only',
       )
     }
+
+    // a village chosen: its ledgers, dossiers and its notice (公示) as a PDF
+    const posted = await page.evaluate(async () => {
+      const response = await fetch('/api/villages/370215101021/notices', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ objections_to: '田横镇农村经营管理站' }),
+      })
+      return response.status
+    })
+    expect(posted).toBe(201)
+    await openTab(page, 'filter')
+    await page.selectOption('#panel-filter select[name="village"]', '370215101021')
+    await mapReady(page)
+    await openTab(page, 'export')
+    const notice = page.locator('[data-notices] a[data-format="notice"]')
+    await notice.waitFor()
+    const [pdf] = await Promise.all([page.waitForEvent('download'), notice.click()])
+    const pdfFile = path.join(ARTIFACTS, 'tools-notice.pdf')
+    await pdf.saveAs(pdfFile)
+    expect((await readFile(pdfFile)).subarray(0, 5).toString()).toBe('%PDF-')
+    expect(await page.locator('a[data-format="village-dossiers"]').getAttribute('href')).toBe(
+      '/api/villages/370215101021/dossiers.zip',
+    )
     await screenshot(page, 'tools-11-export.png')
   })
 

@@ -12,7 +12,13 @@ const PAIR = { a: '370215101021-011', b: '370215101021-031', shared_m2: 2640.4 }
 const IN_FARMLAND = { code: '370215004003-024', overlap_m2: 9121.2, ratio: 0.4561 }
 
 interface Feature {
-  properties: { id: number; code: string; area_m2: number; category: string; intended_use: string | null }
+  properties: {
+    id: number
+    code: string
+    area_m2: number
+    category: string
+    intended_use: string | null
+  }
   geometry: { type: string; coordinates: unknown }
 }
 
@@ -48,14 +54,19 @@ describe.each(backends())('the map tools’ routes on the %s database', (backend
       expect(reply.body.reach_m).toBe(30)
       const expected = (await fourSides(app.db, [parcel.properties.id])).get(parcel.properties.id)!
       for (const side of ['east', 'south', 'west', 'north'] as const) {
-        expect(reply.body.sides[side]).toEqual({ ...expected[side], text: neighbourText(expected[side]) })
+        expect(reply.body.sides[side]).toEqual({
+          ...expected[side],
+          text: neighbourText(expected[side]),
+        })
       }
       expect(Object.values(reply.body.sides).some((s: any) => s.kind !== 'none')).toBe(true)
     })
 
     it('refuses a town editor another town’s parcel, and names an unknown one', async () => {
       const parcel = await byCode(PAIR.a)
-      expect((await editorHuanxiu.get(`/api/parcels/${parcel.properties.id}/four-sides`)).status).toBe(403)
+      expect(
+        (await editorHuanxiu.get(`/api/parcels/${parcel.properties.id}/four-sides`)).status,
+      ).toBe(403)
       const missing = await admin.get('/api/parcels/999999/four-sides')
       expect(missing.status).toBe(404)
       expect(missing.body.error.code).toBe('not_found')
@@ -75,7 +86,11 @@ describe.each(backends())('the map tools’ routes on the %s database', (backend
       expect(reply.body.area_m2).toBeCloseTo(a.properties.area_m2, 1)
       const parcels = reply.body.overlaps.filter((o: any) => o.kind === 'parcel')
       expect(parcels).toHaveLength(1)
-      expect(parcels[0]).toMatchObject({ code: 'parcel_overlap', severity: 'conflict', parcel_code: PAIR.b })
+      expect(parcels[0]).toMatchObject({
+        code: 'parcel_overlap',
+        severity: 'conflict',
+        parcel_code: PAIR.b,
+      })
       expect(parcels[0].area_m2).toBeCloseTo(PAIR.shared_m2, 0)
       expect(parcels[0].area_mu).toBeCloseTo((PAIR.shared_m2 * 15) / 10000, 2)
       expect(parcels[0].geometry.type).toBe('MultiPolygon')
@@ -96,8 +111,12 @@ describe.each(backends())('the map tools’ routes on the %s database', (backend
         { geometry: parcel.geometry, parcel_id: parcel.properties.id },
         { 'accept-language': 'en' },
       )
-      const run = await admin.post('/api/checks', { kinds: ['overlap'], parcel_ids: [parcel.properties.id] })
-      const findings = (await admin.get(`/api/checks/${run.body.run_id}?kind=overlap`)).body.findings as any[]
+      const run = await admin.post('/api/checks', {
+        kinds: ['overlap'],
+        parcel_ids: [parcel.properties.id],
+      })
+      const findings = (await admin.get(`/api/checks/${run.body.run_id}?kind=overlap`)).body
+        .findings as any[]
 
       const farmland = preview.body.overlaps.find((o: any) => o.zone_class === 'basic_farmland')
       const finding = findings.find((f) => f.zone_class === 'basic_farmland')
@@ -112,7 +131,15 @@ describe.each(backends())('the map tools’ routes on the %s database', (backend
     it('answers an invalid outline with GEOS’s reason and place, and nothing measured', async () => {
       const bowTie = {
         type: 'Polygon',
-        coordinates: [[[120.5, 36.4], [120.501, 36.401], [120.501, 36.4], [120.5, 36.401], [120.5, 36.4]]],
+        coordinates: [
+          [
+            [120.5, 36.4],
+            [120.501, 36.401],
+            [120.501, 36.4],
+            [120.5, 36.401],
+            [120.5, 36.4],
+          ],
+        ],
       }
       const reply = await admin.post('/api/checks/preview', { geometry: bowTie })
 
@@ -134,14 +161,30 @@ describe.each(backends())('the map tools’ routes on the %s database', (backend
     })
 
     it('stores nothing', async () => {
-      const before = [await count('check_runs'), await count('check_findings'), await count('parcels')]
+      const before = [
+        await count('check_runs'),
+        await count('check_findings'),
+        await count('parcels'),
+      ]
       const b = await byCode(PAIR.b)
       await admin.post('/api/checks/preview', { geometry: b.geometry })
-      expect([await count('check_runs'), await count('check_findings'), await count('parcels')]).toEqual(before)
+      expect([
+        await count('check_runs'),
+        await count('check_findings'),
+        await count('parcels'),
+      ]).toEqual(before)
     })
 
     it('refuses a body that is not an outline, naming the field', async () => {
-      const line = await admin.post('/api/checks/preview', { geometry: { type: 'LineString', coordinates: [[120.5, 36.4], [120.6, 36.4]] } })
+      const line = await admin.post('/api/checks/preview', {
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [120.5, 36.4],
+            [120.6, 36.4],
+          ],
+        },
+      })
       expect(line.status).toBe(422)
       expect(line.body.error.code).toBe('invalid_geometry_type')
       const extra = await admin.post('/api/checks/preview', { geometry: null, colour: 'red' })
@@ -151,25 +194,91 @@ describe.each(backends())('the map tools’ routes on the %s database', (backend
     })
   })
 
+  describe('GET /api/villages/:code/notices', () => {
+    const VILLAGE = '370215101021'
+
+    it('lists a village’s notices newest first, a withdrawn one marked, with its PDF', async () => {
+      const first = await editorTianheng.post(`/api/villages/${VILLAGE}/notices`, {
+        posted_on: '2026-03-02',
+        objections_to: '田横镇农经站',
+      })
+      const second = await editorTianheng.post(`/api/villages/${VILLAGE}/notices`, {
+        posted_on: '2026-03-09',
+        objections_to: '田横镇农经站',
+      })
+      expect([first.status, second.status]).toEqual([201, 201])
+      expect((await editorTianheng.delete(`/api/notices/${first.body.id}`)).status).toBe(204)
+
+      const reply = await editorTianheng.get(`/api/villages/${VILLAGE}/notices`)
+      expect(reply.status).toBe(200)
+      expect(reply.body.map((n: any) => n.id)).toEqual([second.body.id, first.body.id])
+      expect(reply.body[0]).toMatchObject({
+        posted_on: '2026-03-09',
+        ends_on: second.body.ends_on,
+        withdrawn_at: null,
+        notice_pdf: `/api/notices/${second.body.id}/notice.pdf`,
+      })
+      expect(reply.body[1].withdrawn_at).not.toBeNull()
+      expect(reply.body[0].parcel_count).toBe(second.body.parcels.length)
+      expect(reply.body[0].parcels).toBeUndefined()
+    })
+
+    it('keeps another town’s villages from a town editor and names an unknown village', async () => {
+      expect((await editorHuanxiu.get(`/api/villages/${VILLAGE}/notices`)).status).toBe(403)
+      expect((await admin.get('/api/villages/370215999999/notices')).status).toBe(404)
+    })
+  })
+
   describe('POST /api/imports with dry_run and preview', () => {
     const file = JSON.stringify({
       type: 'FeatureCollection',
       features: [
         {
           type: 'Feature',
-          properties: { 地块编码: 'PREVIEW-1', 地块名称: '预览地块', 镇街: '田横镇', 地类: '农村可集约利用土地' },
-          geometry: { type: 'Polygon', coordinates: [[[120.70, 36.45], [120.7005, 36.45], [120.7005, 36.4504], [120.70, 36.4504], [120.70, 36.45]]] },
+          properties: {
+            地块编码: 'PREVIEW-1',
+            地块名称: '预览地块',
+            镇街: '田横镇',
+            地类: '农村可集约利用土地',
+          },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [120.7, 36.45],
+                [120.7005, 36.45],
+                [120.7005, 36.4504],
+                [120.7, 36.4504],
+                [120.7, 36.45],
+              ],
+            ],
+          },
         },
         {
           type: 'Feature',
           properties: { 地块编码: 'PREVIEW-2', 镇街: '田横镇', 地类: '不存在的地类' },
-          geometry: { type: 'Polygon', coordinates: [[[120.71, 36.45], [120.7105, 36.45], [120.7105, 36.4504], [120.71, 36.4504], [120.71, 36.45]]] },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [120.71, 36.45],
+                [120.7105, 36.45],
+                [120.7105, 36.4504],
+                [120.71, 36.4504],
+                [120.71, 36.45],
+              ],
+            ],
+          },
         },
       ],
     })
 
     it('puts every feature in the report, labelled by its code, with why a feature would be refused', async () => {
-      const reply = await editorTianheng.upload('preview.geojson', file, { target: 'parcels', dry_run: 'true', preview: 'true' })
+      const reply = await editorTianheng.upload('preview.geojson', file, {
+        target: 'parcels',
+        dry_run: 'true',
+        preview: 'true',
+      })
 
       expect(reply.status).toBe(200)
       expect(reply.body.status).toBe('dry_run')
@@ -184,10 +293,16 @@ describe.each(backends())('the map tools’ routes on the %s database', (backend
     })
 
     it('leaves the features out without preview, and stores a confirmed import', async () => {
-      const dry = await editorTianheng.upload('preview.geojson', file, { target: 'parcels', dry_run: 'true' })
+      const dry = await editorTianheng.upload('preview.geojson', file, {
+        target: 'parcels',
+        dry_run: 'true',
+      })
       expect(dry.body.preview).toBeUndefined()
 
-      const stored = await editorTianheng.upload('preview.geojson', file, { target: 'parcels', mode: 'partial' })
+      const stored = await editorTianheng.upload('preview.geojson', file, {
+        target: 'parcels',
+        mode: 'partial',
+      })
       expect(stored.status).toBe(201)
       expect(stored.body.accepted).toBe(1)
       expect((await admin.get('/api/parcels?q=PREVIEW-1')).body.features).toHaveLength(1)

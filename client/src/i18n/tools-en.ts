@@ -243,6 +243,7 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
   'export.encoding.utf8': 'UTF-8',
   'export.village': 'Village reports ({name})',
   'export.villageNone': 'Choose a village in the filter to export its ledger and dossiers.',
+  'export.noNotice': 'No public notice of this village is posted',
   'export.town': 'Town ledger ({name})',
   'export.ledgerXlsx': 'Ledger (.xlsx)',
   'export.ledgerPdf': 'Ledger (PDF)',

@@ -238,6 +238,7 @@ export const toolsZhCN = {
   'export.encoding.utf8': 'UTF-8',
   'export.village': '村级报表（{name}）',
   'export.villageNone': '在筛选中选择一个村，可导出该村的台账、公示材料和核查报告。',
+  'export.noNotice': '该村尚无有效的公示',
   'export.town': '镇街台账（{name}）',
   'export.ledgerXlsx': '台账（.xlsx）',
   'export.ledgerPdf': '台账（PDF）',

@@ -8,6 +8,7 @@ import {
   type ParcelExportFormat,
   type ShapefileOptions,
 } from '../api/exports.ts'
+import { villageNotices } from '../api/notices.ts'
 import { categoryName } from '../domain/categories.ts'
 import { filterQuery, type ParcelFilter } from '../filters/filter.ts'
 import { problemName, statusName } from '../format/names.ts'
@@ -35,6 +36,32 @@ export function filterText(filter: ParcelFilter, places: Places): string {
 
 function link(href: string, label: string, format: string): HTMLAnchorElement {
   return h('a', { href, download: '', class: 'download', 'data-format': format }, label)
+}
+
+/** The village's live notices (公示) as PDF links, filled in once listed. */
+function noticeLinks(village: string): HTMLElement {
+  const slot = h('div', { class: 'downloads', 'data-notices': village })
+  villageNotices(village)
+    .then((notices) => {
+      const live = notices.filter((n) => n.withdrawn_at === null)
+      slot.replaceChildren(
+        ...(live.length === 0
+          ? [h('span', { class: 'note' }, t('export.noNotice'))]
+          : live.map((n) =>
+              link(
+                n.notice_pdf,
+                t('details.notice', { from: n.posted_on, to: n.ends_on }),
+                'notice',
+              ),
+            )),
+      )
+    })
+    .catch((error: unknown) =>
+      slot.replaceChildren(
+        h('span', { class: 'error' }, error instanceof Error ? error.message : String(error)),
+      ),
+    )
+  return slot
 }
 
 function mountExport(ws: Workspace, panel: HTMLElement): () => void {
@@ -107,6 +134,7 @@ function mountExport(ws: Workspace, panel: HTMLElement): () => void {
               ),
               link(villageDossiersUrl(village), t('export.dossiers'), 'village-dossiers'),
             ),
+            noticeLinks(village),
           )
         : h('p', { class: 'note' }, t('export.villageNone')),
       town

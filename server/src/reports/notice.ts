@@ -115,6 +115,25 @@ export async function readNotice(db: Queryable, key: { id: number } | { token: s
   }
 }
 
+/** A village's notices, newest first, without their parcel lists. */
+export async function villageNotices(db: Queryable, village: string) {
+  const { rows } = await db.query<{
+    id: number; posted_on: string; ends_on: string; working_days: number; parcel_count: number
+    withdrawn_at: Date | string | null; created_at: Date | string
+  }>(
+    `SELECT n.id, to_char(n.posted_on, 'YYYY-MM-DD') AS posted_on, to_char(n.ends_on, 'YYYY-MM-DD') AS ends_on,
+            n.working_days, jsonb_array_length(n.parcels)::int AS parcel_count, n.withdrawn_at, n.created_at
+     FROM notices n WHERE n.village = $1 ORDER BY n.posted_on DESC, n.id DESC`,
+    [village],
+  )
+  return rows.map((row) => ({
+    ...row,
+    withdrawn_at: row.withdrawn_at === null ? null : new Date(row.withdrawn_at).toISOString(),
+    created_at: new Date(row.created_at).toISOString(),
+    notice_pdf: `/api/notices/${row.id}/notice.pdf`,
+  }))
+}
+
 export async function withdrawNotice(db: Queryable, id: number): Promise<void> {
   await db.query('UPDATE notices SET withdrawn_at = coalesce(withdrawn_at, now()) WHERE id = $1', [id])
 }

@@ -125,6 +125,29 @@ export function reportPaths(standardErrors: object) {
       },
     },
     '/api/villages/{code}/notices': {
+      get: {
+        summary: "A village's public notices (公示), newest first, withdrawn ones included and marked, without their parcel lists",
+        parameters: [villageCode],
+        responses: {
+          '200': {
+            description: 'notices',
+            ...json({
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'integer' }, posted_on: { type: 'string', format: 'date' }, ends_on: { type: 'string', format: 'date' },
+                  working_days: { type: 'integer' }, parcel_count: { type: 'integer' },
+                  withdrawn_at: { type: 'string', format: 'date-time', nullable: true }, created_at: { type: 'string', format: 'date-time' },
+                  notice_pdf: { type: 'string', description: 'the address of its PDF' },
+                },
+              },
+            }),
+          },
+          '404': error('no such village'),
+          ...standardErrors,
+        },
+      },
       post: {
         summary: "Create the public notice (公示) of a village's parcels: a snapshot of the list, ending after 5 working days",
         parameters: [villageCode],

@@ -14,7 +14,7 @@ import { deleteCalendarDay, readCalendar, setCalendarDay } from './calendar.ts'
 import { dossierBytes, sendDossierZip } from './dossier.ts'
 import { FOUR_SIDES_REACH_M, fourSides, neighbourText, SIDES } from './four-sides.ts'
 import { ledgerPdf, sendLedgerXlsx, type LedgerPlace } from './ledger.ts'
-import { createNotice, noticeHtml, noticeJson, noticePdf, publicNoticeJson, readNotice, withdrawNotice, type Notice } from './notice.ts'
+import { createNotice, noticeHtml, noticeJson, noticePdf, publicNoticeJson, readNotice, villageNotices, withdrawNotice, type Notice } from './notice.ts'
 import { statistics } from './statistics.ts'
 import { chinaToday, parseDate } from './working-days.ts'
 
@@ -169,6 +169,12 @@ export function reportRoutes(ctx: AppContext): Router {
     }
     const notice = await createNotice(db, village, postedOn, objections.trim(), user.id)
     res.status(201).json(noticeJson(notice, publicUrl(ctx, req, notice)))
+  })
+
+  router.get('/api/villages/:code/notices', async (req, res) => {
+    const user = requireAction(req, 'parcel.read')
+    const village = await villageInScope(db, user, String(req.params.code))
+    res.json(await villageNotices(db, village.code))
   })
 
   router.get('/api/notices/:id', async (req, res) => {
