@@ -133,6 +133,33 @@ describe.each(backends())('imports on the %s database', (backend) => {
     expect(reply.body.rejected[0].message).toContain('不存在镇')
   })
 
+  it('finds an invalid outline while writing: atomic mode names its reason and place and stores nothing, partial mode stores the others', async () => {
+    const file = JSON.parse(newParcels('T-OPT'))
+    const [x, y] = [spot.lon, spot.lat + 0.03]
+    file.features[1].geometry.coordinates = [[[x, y], [x + 0.001, y + 0.001], [x + 0.001, y], [x, y + 0.001], [x, y]]]
+    const parcels = await count('parcels')
+    const atomic = await admin.upload('outline.geojson', JSON.stringify(file))
+    expect(atomic.status).toBe(422)
+    expect(atomic.body.rejected).toEqual([expect.objectContaining({ index: 1, code: 'invalid_geometry' })])
+    expect(atomic.body.rejected[0].message).toMatch(/T-OPT-1.*Self-intersection at 120\.\d+ 36\.\d+/)
+    expect(await count('parcels')).toBe(parcels)
+    const partial = await admin.upload('outline.geojson', JSON.stringify(file), { mode: 'partial' })
+    expect(partial.status).toBe(201)
+    expect(partial.body).toMatchObject({ created: 2, accepted: 2 })
+    expect(partial.body.rejected).toEqual([expect.objectContaining({ index: 1, code: 'invalid_geometry' })])
+    expect(await count('parcels')).toBe(parcels + 2)
+  })
+
+  it('names the importing user in the history of every parcel it creates', async () => {
+    const reply = await admin.upload('who.geojson', newParcels('T-WHO'))
+    expect(reply.status).toBe(201)
+    for (const i of [0, 1, 2]) {
+      const parcel = (await admin.get(`/api/parcels?q=T-WHO-${i}`)).body.features[0]
+      const history = await admin.get(`/api/parcels/${parcel.id}/history`)
+      expect(history.body).toEqual([expect.objectContaining({ action: 'create', changed_by: 'admin' })])
+    }
+  })
+
   it('repairs an invalid geometry only when asked, and says so in the history', async () => {
     const file = JSON.parse(newParcels('T-FIX'))
     const [x, y] = [spot.lon, spot.lat + 0.02]

@@ -1,6 +1,7 @@
 import { can, townScope, type User } from '../auth/roles.ts'
 import type { Queryable } from '../db/db.ts'
 import type { ParcelProperties } from '../parcels/properties.ts'
+import { actAs } from '../parcels/store.ts'
 import type { FeatureProblem } from './types.ts'
 import { stage as timed } from './stages.ts'
 import { BinaryCopyWriter } from '../db/copy-binary.ts'
@@ -36,28 +37,65 @@ export async function storeParcels(
   candidates: ParcelCandidate[],
   options: StoreOptions,
 ): Promise<StoreOutcome> {
-  const problems: FeatureProblem[] = []
   // The history triggers read the statement's rows from transition tables;
   // at the default 4 MB those of a district-wide import spill to temporary
   // files, which costs the embedded database half its import time.
   await tx.query(`SET LOCAL work_mem = '256MB'`)
+  // the history names the importing user (parcel_versions.changed_by)
+  await actAs(tx, user)
   await timed('stage rows (binary COPY)', () => stageParcels(tx, candidates))
-  const repaired = await timed('validity (ST_IsValidDetail)', () => flagInvalidGeometries(tx, options.makeValid, problems))
   await timed('match by code', () => matchExisting(tx))
-  await timed('scope and status checks', async () => {
-    problems.push(...(await scopeProblems(tx, user)), ...(await incompleteNew(tx)), ...(await statusProblems(tx, user)))
-  })
-
-  const rejected = new Set(problems.map((p) => p.index))
+  const others = await timed('scope and status checks', async () => [
+    ...(await scopeProblems(tx, user)), ...(await incompleteNew(tx)), ...(await statusProblems(tx, user)),
+  ])
+  // Every geometry is checked by PostGIS once. When nothing else keeps a
+  // feature out, the parcels table's own CHECK (ST_IsValid) checks them as
+  // they are written, and only if one fails is the write undone and each
+  // geometry asked for ST_IsValidDetail's reason and place.
+  const optimistic = !options.makeValid && !options.checkOnly && others.length === 0
+  const invalid: FeatureProblem[] = []
+  const repaired = optimistic
+    ? 0
+    : await timed('validity (ST_IsValidDetail)', () => flagInvalidGeometries(tx, options.makeValid, invalid))
+  const problems = [...invalid, ...others]
   if (mustStop(options, problems)) return { problems, created: 0, updated: 0, unchanged: 0, repaired: 0 }
-  await tx.query('DELETE FROM import_rows WHERE idx = ANY ($1::int[])', [[...rejected]])
+  await dropRejected(tx, problems)
 
-  const provided = providedColumns(candidates)
-  const created = await timed('insert new (with history)', () => insertNew(tx, options.importId))
-  const updated = await timed('update existing (with history)', () => updateExisting(tx, provided, options.importId))
+  const write = () => writeParcels(tx, providedColumns(candidates), options.importId, user.id)
+  if (!optimistic) return { problems, ...(await write()), repaired }
+  await tx.query('SAVEPOINT import_write')
+  try {
+    return { problems, ...(await write()), repaired }
+  } catch (error) {
+    if (!isInvalidGeometry(error)) throw error
+    await tx.query('ROLLBACK TO SAVEPOINT import_write')
+  }
+  await timed('validity (ST_IsValidDetail)', () => flagInvalidGeometries(tx, false, problems))
+  if (mustStop(options, problems)) return { problems, created: 0, updated: 0, unchanged: 0, repaired: 0 }
+  await dropRejected(tx, problems)
+  return { problems, ...(await write()), repaired }
+}
+
+/** The parcels table's CHECK (ST_IsValid(geom) AND NOT ST_IsEmpty(geom)) refused a row. */
+function isInvalidGeometry(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string }
+  return e.code === '23514' && e.constraint === 'parcels_geom_check'
+}
+
+async function dropRejected(tx: Queryable, problems: readonly FeatureProblem[]): Promise<void> {
+  if (problems.length === 0) return
+  await tx.query('DELETE FROM import_rows WHERE idx = ANY ($1::int[])', [[...new Set(problems.map((p) => p.index))]])
+}
+
+/** Creates the new parcels and updates the matched ones; counts what it did. */
+async function writeParcels(
+  tx: Queryable, provided: Column[], importId: number, userId: number,
+): Promise<Pick<StoreOutcome, 'created' | 'updated' | 'unchanged'>> {
+  const created = await timed('insert new (with history)', () => insertNew(tx, importId, userId))
+  const updated = await timed('update existing (with history)', () => updateExisting(tx, provided, importId))
   const matched = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM import_rows WHERE existing_id IS NOT NULL')
   await noteRepairs(tx)
-  return { problems, created, updated, unchanged: matched.rows[0]!.n - updated, repaired }
+  return { created, updated, unchanged: matched.rows[0]!.n - updated }
 }
 
 function providedColumns(candidates: ParcelCandidate[]): Column[] {
@@ -169,16 +207,19 @@ async function statusProblems(tx: Queryable, user: User): Promise<FeatureProblem
       })
 }
 
-async function insertNew(tx: Queryable, importId: number): Promise<number> {
+/**
+ * New parcels, written with version 1, their creator and now() so the
+ * BEFORE INSERT trigger has nothing to change and is skipped (migration 040).
+ */
+async function insertNew(tx: Queryable, importId: number, userId: number): Promise<number> {
   const { rowCount } = await tx.query(
-    `INSERT INTO parcels (code, geom, import_id, ${COLUMNS.join(', ')})
-     SELECT r.code, r.geom, $1, ${COLUMNS.map((c) =>
+    `INSERT INTO parcels (code, geom, import_id, version, created_by, updated_by, updated_at, ${COLUMNS.join(', ')})
+     SELECT r.code, r.geom, $1, 1, $2, $2, now(), ${COLUMNS.map((c) =>
        c === 'name' ? `coalesce(${columnValue(c)}, '')`
        : c === 'status' ? `coalesce(${columnValue(c)}, 'registered')`
-       : c === 'problems' ? `coalesce(${columnValue(c)}, '{}')`
        : columnValue(c)).join(', ')}
      FROM import_rows r WHERE r.existing_id IS NULL ORDER BY r.idx`,
-    [importId],
+    [importId, userId],
   )
   return rowCount
 }
