@@ -160,7 +160,36 @@ function columnValues(table: DbfTable, field: DbfField, records: readonly number
     return table.bytes.subarray(start, start + field.length)
   }
   if (isText(field)) return decodeTextCells(records.map((r) => trimBytes(cell(r))), encoding)
+  const parse = ASCII_PARSERS[field.type]
+  if (parse) {
+    // the cells' bytes as Latin-1 characters, cut from one string of the table
+    const text = latin1Of(table)
+    return records.map((r) => {
+      const start = table.headerLength + r * table.recordLength + field.offset
+      return parse(text.substring(start, start + field.length))
+    })
+  }
   return records.map((r) => cellValue(cell(r), field, encoding))
+}
+
+const ASCII_PARSERS: Readonly<Record<string, (text: string) => unknown>> = {
+  N: numberValue,
+  F: numberValue,
+  L: logicalValue,
+  D: dateValue,
+}
+
+const latin1Cache = new WeakMap<DbfTable, string>()
+
+/** The whole table as Latin-1 text (one character per byte), made once per table. */
+function latin1Of(table: DbfTable): string {
+  let text = latin1Cache.get(table)
+  if (text === undefined) {
+    const { bytes } = table
+    text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+    latin1Cache.set(table, text)
+  }
+  return text
 }
 
 function isText(field: DbfField): boolean {

@@ -200,14 +200,27 @@ const PLAN_CACHE_SIZE = 64
 const planCache = new Map<string, PlannedColumn[]>()
 
 function cachedPlan(columns: string[], explicit: ExplicitMapping): PlannedColumn[] {
-  const key = JSON.stringify([columns, explicit])
+  const key = JSON.stringify(columns) + explicitKey(explicit)
   let plan = planCache.get(key)
   if (!plan) {
     if (planCache.size >= PLAN_CACHE_SIZE) planCache.clear()
-    plan = planColumns(columns, explicit)
+    // town first: resolving a village needs its town
+    plan = planColumns(columns, explicit).sort((a, b) => Number(b.field === 'town') - Number(a.field === 'town'))
     planCache.set(key, plan)
   }
   return plan
+}
+
+// One file's features share one explicit mapping object: its key is made once.
+const explicitKeys = new WeakMap<ExplicitMapping, string>()
+
+function explicitKey(explicit: ExplicitMapping): string {
+  let key = explicitKeys.get(explicit)
+  if (key === undefined) {
+    key = JSON.stringify(explicit)
+    explicitKeys.set(explicit, key)
+  }
+  return key
 }
 
 export function mapParcelAttributes(
@@ -218,9 +231,7 @@ export function mapParcelAttributes(
   const plan = cachedPlan(Object.keys(properties), explicit)
   const result: MappingResult = { parcel: {}, extra: {}, used: {}, unmatched: [] }
   const attributes: Record<string, unknown> = {}
-  // town first: resolving a village needs its town
-  const ordered = [...plan].sort((a, b) => Number(b.field === 'town') - Number(a.field === 'town'))
-  for (const planned of ordered) {
+  for (const planned of plan) {
     const { column, field, unit } = planned
     const value = properties[column]
     if (planned.role === 'derived' || isRepeat(planned, value, result.parcel, context)) continue
