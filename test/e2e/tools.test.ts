@@ -269,7 +269,7 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('the map tools', () =
     expect(history.map((v) => [v.version, v.action])).toEqual([[1, 'create']])
     await page.locator('.parcel-panel [data-field="parcel.code"]:has-text("E2E-DRAW-1")').waitFor()
     await screenshot(page, 'tools-03-drawn.png')
-  })
+  }, 180_000)
 
   it('moves a vertex of the drawn parcel and saves it as version 2 with its new area', async () => {
     const before = (await parcelByCode(page, DRAWN))!
@@ -316,7 +316,7 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('the map tools', () =
       /^边界：.+亩.+→.+亩.+（增加 [\d,.]+ m²，减少 [\d,.]+ m²）$/,
     )
     await screenshot(page, 'tools-05-history.png')
-  })
+  }, 120_000)
 
   it('refuses to save properties over someone else’s change and offers to reload', async () => {
     await page.click('.parcel-panel [data-action="edit-properties"]')
@@ -485,6 +485,30 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('the map tools', () =
 
     // the parcel panel now lists the finding too
     await page.locator('.parcel-panel [data-section="findings"] li.finding.conflict').waitFor()
+
+    // waived (豁免), a re-run shows it as such
+    const overlap = run.findings.find((f) => f.code === 'parcel_overlap') as unknown as {
+      id: number
+    }
+    const waived = await page.evaluate(async (id) => {
+      const response = await fetch(`/api/findings/${id}/waiver`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          approval_number: '即自然资〔2026〕12号',
+          approver: '区自然资源局',
+          approved_on: '2026-03-01',
+          reason: '端到端测试：边界已由双方确认',
+        }),
+      })
+      return response.status
+    }, overlap.id)
+    expect(waived).toBe(201)
+    await page.click('[data-action="run-checks"]')
+    const again = page.locator('.check-results li.finding.is-waived')
+    await again.waitFor({ timeout: 60_000 })
+    expect(await again.locator('.waived').textContent()).toBe('已豁免（即自然资〔2026〕12号）')
+    await screenshot(page, 'tools-10b-waived.png')
   })
 
   it('exports the filtered parcels as GeoJSON and as a Shapefile GDAL reads', async () => {
