@@ -48,11 +48,22 @@ describe.each(backends())('the schema on the %s database', (backend) => {
     const bowtie = 'MULTIPOLYGON(((120.45 36.39,120.451 36.391,120.451 36.39,120.45 36.391,120.45 36.39)))'
     await expect(
       app.db.query(
-        `INSERT INTO parcels (code, town, category, geom, area_m2)
-         VALUES ('T-RAW-1', '370215001', 'intensive_use', ST_GeomFromText($1, 4490), 0)`,
+        `INSERT INTO parcels (code, town, category, geom)
+         VALUES ('T-RAW-1', '370215001', 'intensive_use', ST_GeomFromText($1, 4490))`,
         [bowtie],
       ),
     ).rejects.toThrow(/check constraint/)
+  })
+
+  it('refuses a value written to area_m2: PostgreSQL computes it from the geometry', async () => {
+    const square = 'MULTIPOLYGON(((120.45 36.39,120.451 36.39,120.451 36.391,120.45 36.391,120.45 36.39)))'
+    await expect(
+      app.db.query(
+        `INSERT INTO parcels (code, town, category, geom, area_m2)
+         VALUES ('T-RAW-2', '370215001', 'intensive_use', ST_GeomFromText($1, 4490), 1)`,
+        [square],
+      ),
+    ).rejects.toThrow(/area_m2/)
   })
 
   it('keeps area_m2 as the ellipsoidal area whatever a writer puts there', async () => {
