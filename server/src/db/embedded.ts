@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { postgis } from '@electric-sql/pglite-postgis'
 import { log, sqlFields } from '../log.ts'
@@ -11,18 +12,61 @@ import { runBeforeCommit, type Db, type Queryable, type Rows } from './db.ts'
  */
 export async function openEmbedded(options: { dataDir?: string; loadDataDir?: Blob }): Promise<Db> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
-  const pg = await PGlite.create({
-    dataDir: options.dataDir,
-    loadDataDir: options.loadDataDir,
-    extensions: { postgis },
-  })
-  return new EmbeddedDb(pg)
+  const lock = options.dataDir ? lockDataDir(options.dataDir) : null
+  try {
+    const pg = await PGlite.create({
+      dataDir: options.dataDir,
+      loadDataDir: options.loadDataDir,
+      extensions: { postgis },
+    })
+    return new EmbeddedDb(pg, lock)
+  } catch (error) {
+    if (lock) rmSync(lock, { force: true })
+    throw error
+  }
+}
+
+// PGlite takes no lock of its own (its postmaster.pid holds a fixed pid), and
+// two processes writing one data directory corrupt it. The process that opens
+// it writes its pid here; another is refused while that process lives. A lock
+// left by a killed process names a dead pid and is taken over.
+const LOCK_FILE = 'jiyuan.pid'
+
+function lockDataDir(dir: string): string {
+  const file = path.join(dir, LOCK_FILE)
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(file, 'wx')
+      writeSync(fd, String(process.pid))
+      closeSync(fd)
+      return file
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error
+    }
+    const holder = existsSync(file) ? Number(readFileSync(file, 'utf8')) : 0
+    if (holder > 0 && alive(holder)) {
+      throw new Error(`the embedded database in ${dir} is open in process ${holder}: stop that process first`)
+    }
+    rmSync(file, { force: true })
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 class EmbeddedDb implements Db {
   readonly driver = 'embedded' as const
 
-  constructor(readonly pg: PGlite) {}
+  constructor(
+    readonly pg: PGlite,
+    private readonly lock: string | null = null,
+  ) {}
 
   query<R>(sql: string, params: unknown[] = []): Promise<Rows<R>> {
     return run<R>(this.pg, sql, params)
@@ -56,6 +100,7 @@ class EmbeddedDb implements Db {
 
   async close(): Promise<void> {
     await this.pg.close()
+    if (this.lock) rmSync(this.lock, { force: true })
   }
 }
 

@@ -26,15 +26,19 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
     }))
 }
 
-/** Applies the pending numbered migrations, each in its own transaction, and records them. */
-export async function migrate(db: Db): Promise<string[]> {
+/**
+ * Applies the pending numbered migrations, each in its own transaction, and
+ * records them; with `through`, only those up to that number (a restore
+ * brings the schema to its backup's version first).
+ */
+export async function migrate(db: Db, options: { through?: number } = {}): Promise<string[]> {
   await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY,
     name text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
   )`)
   const applied: string[] = []
-  for (const migration of listMigrations()) {
+  for (const migration of listMigrations().filter((m) => m.version <= (options.through ?? Infinity))) {
     const done = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK])
       const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version])
