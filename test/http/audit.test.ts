@@ -134,6 +134,19 @@ describe.each(backends())('the audit log on the %s database', (backend) => {
     expect(byAction['POST /api/imports']).toMatchObject({ kind: 'imports', target: `import:${imported.body.import_id}` })
   })
 
+  it('records OGC API writes with the feature they changed', async () => {
+    const parcel = await ownParcel()
+    const editor = await app.as('editorHuanxiu')
+    const patched = await editor.patch(`/ogc/collections/parcels/items/${parcel.id}`, { properties: { subtype: '审计' } }, {
+      'content-type': 'application/merge-patch+json', 'if-match': `"${parcel.version}"`,
+    })
+    expect(patched.status).toBe(200)
+    const { entries } = await audit(`kind=ogc&target=parcel:${parcel.id}`)
+    expect(entries[0]).toMatchObject({
+      method: 'PATCH', path: `/ogc/collections/parcels/items/${parcel.id}`, status: 200, outcome: 'ok', user: 'editor_hx',
+    })
+  })
+
   it('never records a password, a token or a session id', async () => {
     const client = app.anonymous()
     await client.post('/api/session', { username: 'analyst', password: 'a-wrong-secret-pw' })
