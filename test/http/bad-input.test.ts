@@ -121,4 +121,9 @@ describe.each(backends())('inputs the fuzz run found, on the %s database', (back
     const { rows } = await app.db.query<{ report: any }>('SELECT report FROM imports WHERE id = $1', [town.body.import_id])
     expect(rows[0]!.report.rejected[0].message).toContain('\ufffd镇')
   })
+
+  it('refuses an imported Polygon whose ring is an empty array as malformed (geojson-validation threw on it)', async () => {
+    const empty = await importOf('parcels.geojson', collection('{"type":"Polygon","coordinates":[[]]}'))
+    expect(empty).toMatchObject({ status: 422, codes: ['malformed_geometry'] })
+  })
 })

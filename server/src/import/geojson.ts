@@ -98,7 +98,7 @@ function readRoot(
   // geojson-validation recurses: a top level nested deeper than any GeoJSON is refused before it looks
   const tooDeep = () => nestingDepth(root, MAX_JSON_DEPTH + MAX_GEOMETRY_DEPTH) >= MAX_JSON_DEPTH + MAX_GEOMETRY_DEPTH
   if (root.type === 'FeatureCollection') {
-    if (!Array.isArray(root.features)) throw fail(tooDeep() ? 'it is nested too deeply' : listErrors(GJV.valid(root, true)))
+    if (!Array.isArray(root.features)) throw fail(tooDeep() ? 'it is nested too deeply' : listErrors(validated(() => GJV.valid(root, true))))
     if (root.features.length > limits.maxFeatures) {
       throw new AppError('too_many_features', {
         file: quote(fileName),
@@ -110,13 +110,26 @@ function readRoot(
   }
   if (tooDeep()) throw fail('it is nested too deeply')
   if (root.type === 'Feature' || GEOMETRY_TYPES.includes(root.type as string)) {
-    const errors = GJV.valid(root, true)
+    const errors = validated(() => GJV.valid(root, true))
     if (errors.length > 0) throw fail(listErrors(errors))
     return readFeatures([
       root.type === 'Feature' ? root : { type: 'Feature', properties: {}, geometry: root },
     ])
   }
-  throw fail(listErrors(GJV.valid(root, true)))
+  throw fail(listErrors(validated(() => GJV.valid(root, true))))
+}
+
+/**
+ * geojson-validation's list of errors. It throws on some malformed input
+ * itself (a Polygon ring that is an empty array: "Cannot read properties of
+ * undefined"); that is one more error of the input.
+ */
+function validated(check: () => string[]): string[] {
+  try {
+    return check()
+  } catch (error) {
+    return [`it cannot be read as GeoJSON (${(error as Error).message})`]
+  }
 }
 
 function listErrors(errors: readonly string[]): string {
@@ -183,7 +196,7 @@ function readGeometry(feature: SourceFeature, geometry: unknown): FeatureReading
       }),
     }
   }
-  const errors = GJV.isGeometryObject(geometry, true)
+  const errors = validated(() => GJV.isGeometryObject(geometry, true))
   if (errors.length > 0) {
     const list = listErrors(errors)
     return {
