@@ -25,18 +25,10 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
   'roadClass.county': 'county road',
   'roadClass.township': 'township road',
 
-  'details.areas': 'Area',
   'details.measured': 'Measured',
   'details.declared': 'Declared',
   'details.difference': 'Difference',
   'details.differenceValue': '{sign}{mu} mu ({sign}{m2} m², {sign}{percent}%)',
-  'details.noDeclared': 'not declared',
-  'details.properties': 'Properties',
-  'details.ownership': 'Ownership',
-  'details.location': 'Location',
-  'details.intendedUse': 'Intended use',
-  'details.version': 'Version',
-  'details.updated': 'Last changed',
   'details.fourSides': 'Four sides (四至)',
   'details.fourSidesReach': 'Neighbours looked for within {m} m',
   'details.findings': 'Check findings',
@@ -100,7 +92,6 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
   'form.error.control': 'Contains invisible control characters',
   'form.error.area': 'A number from 0 to {max} (mu)',
   'form.error.village': 'This village is not in the chosen town',
-  'form.error.subtype': 'Not a subtype of this category',
 
   'draw.tab': 'Draw',
   'draw.new': 'Draw a new parcel',
@@ -108,7 +99,6 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
     'Click each boundary point on the map; click the first point or press Enter to finish, Esc to cancel. Points snap to the vertices and edges of neighbouring parcels.',
   'draw.editHint':
     'Drag a boundary point to move it, drag a midpoint to add one; points snap to neighbouring parcels.',
-  'draw.notAllowed': 'Your role may not draw or edit parcels.',
   'draw.area': 'Area',
   'draw.areaPending': 'The area shows from three points on',
   'draw.areaNote': 'Ellipsoidal area (CGCS2000), computed as the server computes it',
@@ -124,7 +114,6 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
   'draw.notEditable':
     'This parcel has several parts or holes; its outline cannot be edited on the map. Import the corrected outline instead.',
   'draw.notYet': 'Wait for the pre-check; with conflicts, tick "save anyway" first',
-  'draw.snapping': 'Snap to neighbouring parcels',
   'draw.neighbours': '{count} neighbouring parcels loaded for snapping',
 
   'invalid.self_intersection': 'the boundary crosses itself',
@@ -150,8 +139,6 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
   'precheck.basis': '{text}: {basis}',
 
   'import.tab': 'Import',
-  'import.open': 'Import a file…',
-  'import.title': 'Import data',
   'import.file': 'File (zipped Shapefile, GeoJSON, CSV)',
   'import.target': 'Import into',
   'import.target.parcels': 'Parcels',
@@ -198,12 +185,10 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
   'import.stored': 'Imported: {created} created, {updated} updated, {unchanged} unchanged',
   'import.refused': 'Import refused: {message}',
   'import.failed': 'Import failed: {message}',
-  'import.close': 'Close',
   'import.again': 'Import another file',
   'import.chooseFile': 'Choose a file',
 
   'checks.tab': 'Checks',
-  'checks.title': 'Checks',
   'checks.kinds': 'What to check',
   'checks.kind.overlap': 'Overlap with plans',
   'checks.kind.encroachment': 'Encroachment',
@@ -222,13 +207,9 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
   'checks.failed': 'The check run failed: {message}',
   'checks.none': 'Nothing found',
   'checks.severityCount': '{severity} {count}',
-  'checks.finding': '{code} · {area}',
-  'checks.waived': 'Waived',
   'checks.more': '{count} more not listed',
-  'checks.flyTo': 'Show',
 
   'export.tab': 'Export',
-  'export.title': 'Export',
   'export.filter': 'Exports follow the filter: {filter}',
   'export.filterNone': 'No filter: every parcel you may see is exported',
   'export.geojson': 'GeoJSON',
