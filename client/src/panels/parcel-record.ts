@@ -19,6 +19,7 @@ import {
 } from '../api/parcel-record.ts'
 import { formatArea, formatNumber } from '../format/area.ts'
 import { fieldName } from '../format/field-names.ts'
+import { listText } from '../format/list.ts'
 import { neighbourText } from '../format/four-sides.ts'
 import { statusName } from '../format/names.ts'
 import { bboxOf } from '../geometry/bbox.ts'
@@ -211,7 +212,7 @@ function findingsSection(ws: Parameters<WorkspaceExtension>[0]): ParcelSection {
             'p',
             { class: 'note' },
             t('details.findingsChecked', {
-              kinds: data.checked.map((k) => t(`checks.kind.${k}` as MessageKey)).join('、'),
+              kinds: listText(data.checked.map((k) => t(`checks.kind.${k}` as MessageKey))),
             }),
           )
           if (live.length === 0) return h('div', {}, h('p', {}, t('details.findingsNone')), checked)
@@ -238,7 +239,7 @@ function when(iso: string): string {
 
 function valueText(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—'
-  if (Array.isArray(value)) return value.length === 0 ? '—' : value.join('、')
+  if (Array.isArray(value)) return value.length === 0 ? '—' : listText(value.map(String))
   if (typeof value === 'object') return JSON.stringify(value)
   return String(value)
 }
@@ -293,10 +294,7 @@ function versionItem(parcelId: number, version: Version): HTMLElement {
           'div',
           { class: 'note' },
           t('details.historyFields', {
-            fields: version.changed_fields
-              .filter((f) => f !== 'area_m2')
-              .map(fieldName)
-              .join('、'),
+            fields: listText(version.changed_fields.filter((f) => f !== 'area_m2').map(fieldName)),
           }),
         )
       : null,
