@@ -126,4 +126,12 @@ describe.each(backends())('inputs the fuzz run found, on the %s database', (back
     const empty = await importOf('parcels.geojson', collection('{"type":"Polygon","coordinates":[[]]}'))
     expect(empty).toMatchObject({ status: 422, codes: ['malformed_geometry'] })
   })
+
+  it('refuses an imported polygon whose holes outweigh its shell as invalid, whose area PostGIS 3.3 cannot take', async () => {
+    const ring = (lon: number, lat: number) => `[[${lon},${lat}],[${lon + 0.0002},${lat}],[${lon + 0.0002},${lat + 0.0002}],[${lon},${lat + 0.0002}],[${lon},${lat}]]`
+    const { lon, lat } = spot
+    const holes = `${ring(lon, lat)},${ring(lon, lat)},${ring(lon + 0.01, lat)}`
+    const holed = await importOf('parcels.geojson', collection(`{"type":"Polygon","coordinates":[${holes}]}`))
+    expect(holed).toMatchObject({ status: 422, codes: ['invalid_geometry'] })
+  })
 })

@@ -76,10 +76,16 @@ export async function storeParcels(
   return { problems, ...(await write()), repaired }
 }
 
-/** The parcels table's CHECK (ST_IsValid(geom) AND NOT ST_IsEmpty(geom)) refused a row. */
+/**
+ * The parcels table's CHECK (ST_IsValid(geom) AND NOT ST_IsEmpty(geom))
+ * refused a row, or the area computed before it did (migration 040): on
+ * PostGIS 3.3 ST_Area(geography) of an invalid outline whose holes outweigh
+ * its shell fails with "lwgeom_area_spher returned area < 0.0".
+ */
 function isInvalidGeometry(error: unknown): boolean {
-  const e = error as { code?: string; constraint?: string }
-  return e.code === '23514' && e.constraint === 'parcels_geom_check'
+  const e = error as { code?: string; constraint?: string; message?: string }
+  if (e.code === '23514' && e.constraint === 'parcels_geom_check') return true
+  return e.code === 'XX000' && /lwgeom_area_spher/.test(e.message ?? '')
 }
 
 async function dropRejected(tx: Queryable, problems: readonly FeatureProblem[]): Promise<void> {
