@@ -37,6 +37,18 @@ const builtIn = (layers: LayerState): WorkspaceExtension[] => [
   dashboardTab,
 ]
 
+/** Folds the sidebar away for a wider map (a tablet held upright), and back. */
+function sidebarToggle(onToggle: () => boolean): [HTMLButtonElement, () => void] {
+  const button = h('button', { type: 'button', class: 'sidebar-toggle', 'aria-expanded': 'true' }, '☰')
+  const label = () => {
+    button.title = t('sidebar.toggle')
+    button.setAttribute('aria-label', t('sidebar.toggle'))
+  }
+  label()
+  button.addEventListener('click', () => button.setAttribute('aria-expanded', String(!onToggle())))
+  return [button, onLanguageChange(label)]
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
@@ -56,12 +68,13 @@ export function mountWorkspace(root: HTMLElement, user: SessionUser, header: Hea
   const selection = new Selection()
   const panel = new ParcelPanel({ onClose: () => void selection.select(null) })
   const container = h('div', { class: 'map', 'data-map-state': 'loading' })
-  const mapArea = h('div', { class: 'map-area' }, container, activity.element)
+  const [toggle, untoggle] = sidebarToggle(() => layout.classList.toggle('sidebar-hidden'))
+  const mapArea = h('div', { class: 'map-area' }, container, activity.element, toggle)
   const layout = h('div', { class: 'workspace' }, sidebar.element, mapArea, panel.element)
   root.append(layout)
   const status = mountStatusLine(mapArea)
   const readiness = new Readiness((state) => (container.dataset.mapState = state))
-  const cleanups: (() => void)[] = []
+  const cleanups: (() => void)[] = [untoggle]
 
   const map = new MapView({
     container,
@@ -135,6 +148,7 @@ export function mountWorkspace(root: HTMLElement, user: SessionUser, header: Hea
     }),
     selection.onError((error) => status.show('parcel.loadFailed', { message: errorText(error) }, true)),
     onLanguageChange(() => map.setLabelUnit(t('unit.mu'))),
+    layerState.onChange(() => redrawn()),
   )
 
   const places = activity.track('activity.places', Places.load())

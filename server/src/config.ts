@@ -23,6 +23,17 @@ export interface Config {
   publicUrl: string | undefined
   /** The largest photo or scan a parcel may be given, bytes. */
   attachmentMaxBytes: number
+  /** The basemap the map client starts with (a user may switch it off or set another); null: none. */
+  basemap: Basemap | null
+  /** Memory for rendered vector tiles kept until their data changes, bytes; 0: none kept. */
+  tileCacheBytes: number
+}
+
+/** XYZ raster tiles ({z}/{x}/{y}, {0-7} for spread servers) or a MapLibre style.json. */
+export interface Basemap {
+  kind: 'raster' | 'style'
+  url: string
+  attribution?: string
 }
 
 // A phone photo is 3–8 MB and a scanned contract of a few pages in colour
@@ -46,6 +57,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: 12,
     publicUrl: env.JIYUAN_PUBLIC_URL || undefined,
     attachmentMaxBytes: sizeSetting(env, 'JIYUAN_ATTACHMENT_MAX_BYTES', ATTACHMENT_MAX_BYTES),
+    basemap: parseBasemap(env),
+    tileCacheBytes: (env.JIYUAN_TILE_CACHE_MB === '0' ? 0 : sizeSetting(env, 'JIYUAN_TILE_CACHE_MB', 64)) * 1024 * 1024,
     importLimits: {
       maxUploadBytes: sizeSetting(env, 'JIYUAN_IMPORT_MAX_BYTES', DEFAULT_LIMITS.maxUploadBytes),
       maxZipEntries: sizeSetting(env, 'JIYUAN_IMPORT_MAX_ZIP_ENTRIES', DEFAULT_LIMITS.maxZipEntries),
@@ -61,6 +74,16 @@ function sizeSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   if (value === undefined || value === '') return fallback
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`${name} must be a positive integer, got "${value}"`)
   return Number(value)
+}
+
+function parseBasemap(env: NodeJS.ProcessEnv): Basemap | null {
+  const url = env.JIYUAN_BASEMAP_URL
+  if (url === undefined || url === '') return null
+  if (!/^https?:\/\//.test(url)) throw new Error(`JIYUAN_BASEMAP_URL must start with http:// or https://, got "${url}"`)
+  const kind = env.JIYUAN_BASEMAP_KIND || 'raster'
+  if (kind !== 'raster' && kind !== 'style') throw new Error(`JIYUAN_BASEMAP_KIND must be raster or style, got "${kind}"`)
+  const attribution = env.JIYUAN_BASEMAP_ATTRIBUTION
+  return attribution ? { kind, url, attribution } : { kind, url }
 }
 
 function parsePort(value: string | undefined): number {

@@ -8,6 +8,7 @@ import { JOB_HANDLERS } from './jobs/handlers.ts'
 import { startJobWorker } from './jobs/worker.ts'
 import { log, setLogLevel } from './log.ts'
 import { isEmpty, loadSamples } from './samples/load.ts'
+import { tileService } from './tiles/service.ts'
 
 /** Start-up: config, database, sample data, client, listen; graceful shutdown. */
 async function main(): Promise<void> {
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
     if (!config.adminPassword) {
       log.info('admin password: printed above on the first start, or set JIYUAN_ADMIN_PASSWORD before that')
     }
+    // in the background, one tile at a time: requests are served in between
+    tileService(db, config.tileCacheBytes)
+      .warmOverview()
+      .catch((error: unknown) => log.warn('overview tiles not drawn', { error: String(error) }))
   })
 
   const stop = (signal: string) => {

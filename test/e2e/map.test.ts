@@ -105,9 +105,17 @@ async function screenshot(page: Page, name: string): Promise<Buffer> {
   return png
 }
 
-/** Waits until the map has drawn the boundaries and the tiles of the current view and filter. */
+/**
+ * Waits until the map has drawn the boundaries and the tiles of the current
+ * view and filter. Polled on a timer: waiting for the selector polls on
+ * animation frames, and once missed a state that held (the dashboard's bar
+ * click) until the test timed out.
+ */
 async function mapReady(page: Page): Promise<void> {
-  await page.waitForSelector('.map[data-map-state="ready"]', { timeout: 60_000 })
+  await page.waitForFunction(() => document.querySelector('.map')?.getAttribute('data-map-state') === 'ready', null, {
+    timeout: 60_000,
+    polling: 200,
+  })
 }
 
 /** The map's box on the page, and what floats over it. */
@@ -267,6 +275,32 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('the map page', () =>
     await mapReady(page)
     const off = await screenshot(page, '05-farmland-off.png')
     expect(countColors(off, [farmland], area, excluded, 6)[0]).toBeLessThan(farmlandPixels! / 10)
+  })
+
+  it('puts an XYZ basemap under the district’s layers, and takes it away when switched off', async () => {
+    // a tile server of one colour, answered by the browser itself: the test needs no network
+    const magenta = new PNG({ width: 256, height: 256 })
+    for (let i = 0; i < magenta.data.length; i += 4) magenta.data.set([255, 0, 255, 255], i)
+    await page.route('https://basemap.test/**', (route) =>
+      route.fulfill({ contentType: 'image/png', body: PNG.sync.write(magenta) }),
+    )
+    await openTab(page, 'layers')
+    await page.selectOption('#panel-layers .basemap select', 'raster')
+    await page.fill('#panel-layers .basemap input', 'https://basemap.test/{z}/{x}/{y}.png')
+    await page.click('#panel-layers .basemap button[type="submit"]')
+    await mapReady(page)
+    const { area, excluded } = await mapArea(page)
+    const on = await screenshot(page, '05a-basemap-on.png')
+    const [shown] = countColors(on, ['#ff00ff'], area, excluded)
+    expect(shown! / (area.width * area.height), 'share of the map showing the basemap').toBeGreaterThan(0.2)
+    expect(Math.min(...countColors(on, COLORS, area, excluded)), 'parcels over the basemap').toBeGreaterThan(20)
+
+    await page.selectOption('#panel-layers .basemap select', 'off')
+    await page.click('#panel-layers .basemap button[type="submit"]')
+    await mapReady(page)
+    const off = await screenshot(page, '05b-basemap-off.png')
+    expect(countColors(off, ['#ff00ff'], area, excluded)[0]).toBe(0)
+    await page.unroute('https://basemap.test/**')
   })
 
   it('shows only the chosen category on the map and in the table', async () => {

@@ -84,3 +84,26 @@ describe.each(backends())('the map client’s API on the %s database', (backend)
     expect([...classes].every((c) => ['expressway', 'national', 'provincial', 'county', 'township'].includes(c))).toBe(true)
   })
 })
+
+describe('the map settings', () => {
+  let app: TestApp
+
+  beforeAll(async () => {
+    app = await startTestApp('embedded', {
+      basemap: { kind: 'raster', url: 'https://t{0-7}.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk=KEY' },
+    })
+  })
+  afterAll(async () => {
+    await app?.close()
+  })
+
+  it('give the map client the basemap the deployment set, to signed-in users only', async () => {
+    const viewer = await app.as('viewer')
+    const reply = await viewer.get('/api/map-settings')
+    expect(reply.status).toBe(200)
+    expect(reply.body).toEqual({
+      basemap: { kind: 'raster', url: 'https://t{0-7}.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk=KEY' },
+    })
+    expect((await app.anonymous().get('/api/map-settings')).status).toBe(401)
+  })
+})

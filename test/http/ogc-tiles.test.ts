@@ -3,7 +3,7 @@ import { PbfReader } from 'pbf'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type Client, type TestApp } from '../helpers/app.ts'
 import { backends, type Backend } from '../helpers/backends.ts'
-import { tileBounds } from '../../server/src/tiles/grid.ts'
+import { tileBounds, unitDegrees } from '../../server/src/tiles/grid.ts'
 
 const HUANXIU = '370215001'
 
@@ -164,26 +164,35 @@ describe('vector tiles and TileJSON', () => {
     expect((await fetchTile(app.anonymous(), `/tiles/parcels/${tile.z}/${tile.x}/${tile.y}.mvt`)).status).toBe(401)
   })
 
-  it('draws a parcel too small to see at zoom 10 as a point at the centre of its box, once', async () => {
+  it('draws parcels too small to see at zoom 10 as points at the centre of their box, one per cell and category', async () => {
     const tile = tiles[0]!
     const features = decode((await fetchTile(admin, `/tiles/parcels/${tile.z}/${tile.x}/${tile.y}.mvt`)).bytes, 'parcels')
     const points = features.filter((f) => f.type === 1)
     expect(points.length).toBeGreaterThan(0)
     for (const point of points) {
-      const [[x, y]] = point.geometry[0]!
-      expect([x! >= 0 && x! < 4096, y! >= 0 && y! < 4096], `point ${point.id}`).toEqual([true, true])
+      const [x, y] = point.geometry[0]![0]!
+      expect([x >= 0 && x < 4096, y >= 0 && y < 4096], `point ${point.id}`).toEqual([true, true])
       expect(point.properties).toHaveProperty('category')
     }
-    // every parcel whose box centre lies in the tile proper is there, as an area or a point
+    // every parcel whose box centre lies in the tile proper is there, as an area or a point, or
+    // shares its 6-pixel cell and category with a point there, one with problems when any has them
     const [w, s, e, n] = properBounds(tile)
-    const { rows } = await app.db.query<{ id: number }>(
-      `SELECT id FROM parcels WHERE deleted_at IS NULL
-         AND (ST_XMin(geom) + ST_XMax(geom)) / 2 BETWEEN $1 AND $3 AND (ST_YMin(geom) + ST_YMax(geom)) / 2 BETWEEN $2 AND $4`,
+    const { rows } = await app.db.query<{ id: number; x: number; y: number; category: string; problems: boolean }>(
+      `SELECT id, box_x AS x, box_y AS y, category, cardinality(problems) > 0 AS problems FROM parcels
+       WHERE deleted_at IS NULL AND box_x BETWEEN $1 AND $3 AND box_y BETWEEN $2 AND $4`,
       [w, s, e, n],
     )
-    const ids = new Set(features.map((f) => f.id))
+    const cell = unitDegrees(tile.z) * 48
+    const cellOf = (r: { x: number; y: number; category: string }) =>
+      `${Math.floor(r.x / cell)} ${Math.floor(r.y / cell)} ${r.category}`
+    const byId = new Map(rows.map((r) => [r.id, r]))
+    const drawn = new Set(features.map((f) => f.id))
+    const represented = new Map(points.filter((p) => byId.has(p.id)).map((p) => [cellOf(byId.get(p.id)!), byId.get(p.id)!]))
     expect(rows.length).toBeGreaterThan(10)
-    expect(rows.filter((r) => !ids.has(r.id)).map((r) => r.id)).toEqual([])
+    expect(points.length).toBeLessThan(rows.length)
+    const missing = rows.filter((r) => !drawn.has(r.id))
+    expect(missing.filter((r) => !represented.has(cellOf(r))).map((r) => r.id)).toEqual([])
+    expect(missing.filter((r) => r.problems && !represented.get(cellOf(r))!.problems).map((r) => r.id)).toEqual([])
   })
 
   it('narrows parcel tiles by the filters of GET /api/parcels and refuses any other parameter', async () => {

@@ -53,6 +53,7 @@ const TABLE: Row[] = [
   route('GET /api/towns', g.nothing,                                             [200,      200,      200,       200,       200,   401]),
   route('GET /api/villages', g.nothing,                                          [200,      200,      200,       200,       200,   401]),
   route('GET /api/district', g.nothing,                                          [200,      200,      200,       200,       200,   401]),
+  route('GET /api/map-settings', g.nothing,                                      [200,      200,      200,       200,       200,   401]),
 
   route('GET /api/parcels/{id}/four-sides', g.parcel,                            [200,      200,      own(200),  own(200),  200,   401]),
   route('GET /api/parcels/{id}/report.pdf', g.parcel,                            [200,      200,      own(200),  own(200),  200,   401]),

@@ -7,7 +7,7 @@ export const mapEn: Record<MapMessageKey, string> = {
   'tab.layers': 'Layers',
   'tab.filter': 'Filter',
   'tab.table': 'Table',
-  'tab.dashboard': 'Statistics',
+  'tab.dashboard': 'Stats',
 
   'activity.tiles': 'Loading the map…',
   'activity.statistics': 'Counting…',
@@ -18,7 +18,7 @@ export const mapEn: Record<MapMessageKey, string> = {
   'legend.categories': 'Parcel categories',
   'legend.status': 'Progress (ring)',
   'legend.problemMark': 'With problems: red outline and ⚠ mark',
-  'legend.smallParcels': 'Small parcels are dots when zoomed out',
+  'legend.smallParcels': 'Small parcels are dots when zoomed out; a dot may stand for neighbours of its category',
   'legend.reference': 'Reference',
   'legend.district': 'District and coast',
   'legend.roads': 'Roads',

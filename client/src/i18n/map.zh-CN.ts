@@ -16,7 +16,7 @@ export const mapZhCN = {
   'legend.categories': '地块类别',
   'legend.status': '清收进度（圆环）',
   'legend.problemMark': '存在问题：红色边线与 ⚠ 标记',
-  'legend.smallParcels': '远景中的小地块显示为圆点',
+  'legend.smallParcels': '远景中的小地块显示为圆点，一点可代表邻近的同类地块',
   'legend.reference': '参考要素',
   'legend.district': '区界与海岸线',
   'legend.roads': '公路',

@@ -70,17 +70,20 @@ export class LayerState {
   private planningLayers: PlanningLayer[] = []
   private readonly settings = new Map<string, LayerSetting>()
   private readonly reference: Record<ReferenceKey, boolean>
-  private basemapSetting: Basemap | null
+  /** The user's own choice: a basemap, 'off', or null for none made (the deployment's then holds). */
+  private basemapChoice: Basemap | 'off' | null
+  private basemapDefault: Basemap | null = null
   private readonly listeners = new Set<(what: LayerChange) => void>()
   private readonly stored: Stored
 
   constructor() {
-    const stored = readJson(STORAGE_KEY)
-    this.stored = typeof stored === 'object' && stored !== null ? (stored as Stored) : {}
+    const saved = readJson(STORAGE_KEY)
+    this.stored = typeof saved === 'object' && saved !== null ? (saved as Stored) : {}
     this.reference = Object.fromEntries(
       REFERENCE_KEYS.map((key) => [key, this.stored.reference?.[key] !== false]),
     ) as Record<ReferenceKey, boolean>
-    this.basemapSetting = parseBasemap(readJson(BASEMAP_KEY))
+    const stored = readJson(BASEMAP_KEY)
+    this.basemapChoice = stored === 'off' ? 'off' : parseBasemap(stored)
   }
 
   /** The layers of GET /api/layers; those of a reference kind are left out. */
@@ -118,14 +121,23 @@ export class LayerState {
     this.changed('reference')
   }
 
+  /** The basemap to draw: the user's choice, else the deployment's (GET /api/map-settings); null for none. */
   get basemap(): Basemap | null {
-    return this.basemapSetting
+    if (this.basemapChoice === 'off') return null
+    return this.basemapChoice ?? this.basemapDefault
   }
 
+  /** The user's choice, kept in localStorage; null switches the basemap off. */
   setBasemap(basemap: Basemap | null): void {
-    this.basemapSetting = basemap
-    writeJson(BASEMAP_KEY, basemap)
+    this.basemapChoice = basemap ?? 'off'
+    writeJson(BASEMAP_KEY, this.basemapChoice)
     this.changed('basemap')
+  }
+
+  /** The deployment's basemap, for users who have not chosen one. */
+  setDefaultBasemap(basemap: Basemap | null): void {
+    this.basemapDefault = basemap
+    if (this.basemapChoice === null) this.changed('basemap')
   }
 
   /** The planning layers the map draws, bottom first, with their settings. */

@@ -69,6 +69,9 @@ export interface MapViewOptions {
   onParcelClick(id: number | null): void
 }
 
+/** How often a loading map is checked for having settled, ms. */
+const SETTLE_CHECK_MS = 250
+
 /** Half the side of the box around a click, in pixels: points are small. */
 const CLICK_TOLERANCE = 4
 
@@ -91,6 +94,7 @@ export class MapView {
   private readonly activityListeners = new Set<(loading: boolean) => void>()
   private parcelClicks = true
   private icons: Map<string, HTMLCanvasElement> | null = null
+  private settleTimer: ReturnType<typeof setInterval> | undefined
 
   constructor(private readonly options: MapViewOptions) {
     this.parcelTiles = options.parcelTiles
@@ -125,8 +129,30 @@ export class MapView {
       const over = this.parcelClicks && this.parcelAt(event.point) !== null
       this.map.getCanvas().style.cursor = over ? 'pointer' : ''
     })
-    this.map.on('dataloading', () => this.activity(true))
-    this.map.on('idle', () => this.activity(false))
+    this.map.on('dataloading', () => {
+      this.activity(true)
+      this.watchSettling()
+    })
+    this.map.on('idle', () => {
+      this.stopWatchingSettling()
+      this.activity(false)
+    })
+    this.markFirstParcels(options.container)
+  }
+
+  /**
+   * Writes on the container, as `data-first-parcels-ms`, when the first
+   * frame with parcels in it was drawn (ms since the page began to load):
+   * the figure scripts/bench/tiles.ts measures.
+   */
+  private markFirstParcels(container: HTMLElement): void {
+    const check = (): void => {
+      if (!this.map.getLayer(PARCEL_LAYERS[0])) return
+      if (this.map.queryRenderedFeatures({ layers: [...PARCEL_LAYERS] }).length === 0) return
+      container.dataset.firstParcelsMs = String(Math.round(performance.now()))
+      this.map.off('render', check)
+    }
+    this.map.on('render', check)
   }
 
   view(): View {
@@ -342,6 +368,7 @@ export class MapView {
     this.whenStyled(() => {
       this.map.once('idle', callback)
       this.map.triggerRepaint()
+      this.watchSettling()
     })
   }
 
@@ -368,6 +395,7 @@ export class MapView {
   }
 
   remove(): void {
+    this.stopWatchingSettling()
     this.map.remove()
   }
 
@@ -398,6 +426,27 @@ export class MapView {
     if (!icon || this.map.hasImage(id)) return
     const image = icon.getContext('2d')!.getImageData(0, 0, icon.width, icon.height)
     this.map.addImage(id, image, { pixelRatio: ICON_PIXEL_RATIO })
+  }
+
+  /**
+   * MapLibre fires no 'data' event for a tile the server answers with 304
+   * (tile_manager.ts, `_tileLoaded` returns early for an unmodified tile):
+   * when such a tile is the last to arrive, nothing repaints the map and
+   * 'idle' never comes, leaving the loading sign on. While anything loads,
+   * look a few times a second and repaint once all is in.
+   */
+  private watchSettling(): void {
+    if (this.settleTimer !== undefined) return
+    this.settleTimer = setInterval(() => {
+      if (!this.map.loaded() || this.map.isMoving()) return
+      this.stopWatchingSettling()
+      this.map.triggerRepaint()
+    }, SETTLE_CHECK_MS)
+  }
+
+  private stopWatchingSettling(): void {
+    clearInterval(this.settleTimer)
+    this.settleTimer = undefined
   }
 
   private activity(loading: boolean): void {

@@ -1,4 +1,5 @@
 import { listLayers, type PlanningLayer } from '../api/layers.ts'
+import { mapSettings } from '../api/map-settings.ts'
 import { onLanguageChange, t, type MessageKey } from '../i18n/index.ts'
 import { REFERENCE_KEYS, type LayerState, type ReferenceKey } from '../layers/layer-state.ts'
 import type { Basemap } from '../map/basemap.ts'
@@ -140,6 +141,9 @@ export const layersTab =
     })
     if (basemap) void ws.map.setBasemap(basemap).catch(() => undefined)
     applyToMap()
+    mapSettings()
+      .then((settings) => state.setDefaultBasemap(settings.basemap))
+      .catch(() => undefined) // without the deployment's basemap the map is whole; the user may set one
     ws.activity
       .track('activity.places', listLayers())
       .then((layers) => state.setLayers(layers))

@@ -129,6 +129,27 @@ export const OPENAPI = {
         responses: { '200': { description: '[{code, name, town, kind}], or a FeatureCollection with geometry=1' }, ...STANDARD_ERRORS },
       },
     },
+    '/api/map-settings': {
+      get: {
+        summary: 'What the map client starts with: the basemap the deployment set (JIYUAN_BASEMAP_URL), or null',
+        responses: {
+          '200': {
+            description: 'settings',
+            ...json({
+              type: 'object',
+              properties: {
+                basemap: {
+                  type: 'object',
+                  nullable: true,
+                  properties: { kind: { type: 'string', enum: ['raster', 'style'] }, url: { type: 'string' }, attribution: { type: 'string' } },
+                },
+              },
+            }),
+          },
+          ...STANDARD_ERRORS,
+        },
+      },
+    },
     '/api/layers': {
       get: { summary: 'Planning layers', responses: { '200': { description: 'layers', ...json({ type: 'array', items: ref('Layer') }) }, ...STANDARD_ERRORS } },
       post: {

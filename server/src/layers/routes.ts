@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import { requireAction } from '../auth/middleware.ts'
+import { requireAction, requireUser } from '../auth/middleware.ts'
 import { AppError, quote } from '../errors/app-error.ts'
 import type { AppContext } from '../http/context.ts'
 import { Where } from '../parcels/list.ts'
@@ -17,6 +17,12 @@ const ZONE_DECIMALS = 7
 export function layerRoutes(ctx: AppContext): Router {
   const router = Router()
   const { db } = ctx
+
+  // What the map client starts with, as the deployment set it (JIYUAN_BASEMAP_URL).
+  router.get('/api/map-settings', (req, res) => {
+    requireUser(req)
+    res.json({ basemap: ctx.config.basemap })
+  })
 
   router.get('/api/layers', async (req, res) => {
     requireAction(req, 'layer.read')

@@ -3,6 +3,7 @@
 // (table, scope, properties, filters, time) and read by the same queries.
 import { can, townScope, type Action, type User } from '../auth/roles.ts'
 import type { Queryable } from '../db/db.ts'
+import type { ChangeSource } from '../tiles/cache.ts'
 import { AppError, quote } from '../errors/app-error.ts'
 import { m2ToMu } from '../geo/extent.ts'
 import { PARCEL_COLUMNS, parcelProperties, type ParcelRow } from '../parcels/feature.ts'
@@ -39,10 +40,27 @@ export interface Source {
   tileFields: readonly string[]
   /** What a map colours by: all a low-zoom tile carries besides the id. */
   styleFields: readonly string[]
-  /** Small areas become points at low zoom (server/src/tiles/render.ts), rather than being left out. */
-  smallAsPoints?: boolean
+  /**
+   * What a tile reads, when less than `columns`: the SQL of the columns a
+   * tile needs (all its fields, or only the style fields of a low zoom) and
+   * the properties made of them. 100,000 parcels make a district's tiles;
+   * each column left unread counts there.
+   */
+  tile?: {
+    columns(full: boolean): string
+    properties(row: Row): Record<string, unknown>
+  }
+  /**
+   * Small areas become points at low zoom, rather than being left out,
+   * thinned to one per few pixels and `keep` value, `prefer` first
+   * (server/src/tiles/render.ts). All SQL over the source's row: the centre
+   * of the area's box and its larger side, degrees, best stored columns.
+   */
+  smallAsPoints?: { keep: string; prefer: string; x: string; y: string; size: string }
   /** Close-zoom tiles also carry one label point per area, in a layer `<id>-labels`. */
   labelPoints?: boolean
+  /** The tile_changes source of its data: its tiles are then kept in memory until it changes there. */
+  changes?: ChangeSource
   filters: Record<string, Filter>
   /** The instant a feature is dated by, for `datetime`; none for planning zones. */
   temporal?: { column: string }
@@ -58,7 +76,7 @@ const round = (value: unknown, digits: number) =>
 
 /** A feature's tile fields, nulls left out, arrays as comma-separated text. */
 export function tileProperties(source: Source, row: Row, fields = source.tileFields): TileProperties {
-  const all = source.properties(row)
+  const all = source.tile ? source.tile.properties(row) : source.properties(row)
   const out: TileProperties = {}
   for (const key of fields) {
     const value = all[key]
@@ -99,8 +117,21 @@ export const PARCELS: Source = {
   properties: (row) => parcelProperties(row as unknown as ParcelRow),
   tileFields: ['id', 'code', 'name', 'town', 'village', 'category', 'status', 'problems', 'area_mu', 'version'],
   styleFields: ['category', 'status', 'problems', 'town'],
-  smallAsPoints: true,
+  tile: {
+    columns: (full) =>
+      full
+        ? 'p.id, p.code, p.name, p.town, p.village, p.category, p.status, p.problems, p.area_m2, p.version'
+        : 'p.id, p.category, p.status, p.problems, p.town',
+    properties: (row) => ({
+      ...row,
+      // as parcelProperties: 亩 = m² × 15 / 10000, to 0.0001 亩
+      area_mu: typeof row.area_m2 === 'number' ? round(m2ToMu(row.area_m2), 4) : null,
+    }),
+  },
+  // the box columns of migration 030
+  smallAsPoints: { keep: 'p.category', prefer: 'cardinality(p.problems) > 0', x: 'p.box_x', y: 'p.box_y', size: 'p.box_size' },
   labelPoints: true,
+  changes: 'parcels',
   filters: {
     code: text('p.code', '地块编码'),
     town: text('p.town', 'town code (镇街)'),
@@ -254,6 +285,7 @@ export function layerSource(layer: LayerInfo): Source {
       id: row.id, class: row.class, name: row.name, code: row.code, layer_id: row.layer_id, attributes: row.attributes,
       ...roadClass(row),
     }),
+    changes: 'zones',
     tileFields: ['id', 'class', 'name', 'code', 'layer_id', 'road_class'],
     styleFields: ['class', 'layer_id', 'road_class'],
     filters: { class: text('z.class', 'zone class'), code: text('z.code', 'zone code'), name: text('z.name', 'zone name') },

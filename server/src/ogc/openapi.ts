@@ -205,7 +205,9 @@ export function ogcPaths(errors: Record<string, object>) {
       get: {
         summary: 'A Mapbox vector tile (Web Mercator XYZ, extent 4096, one layer named after the collection)', tags: ['Tiles'],
         description:
-          'Below zoom 14 a parcel under 32 tile units across is a point at the centre of its box. Parcel tiles take ' +
+          'Below zoom 14 a parcel under 64 tile units across is a point at the centre of its box; below zoom 14 a tile ' +
+          'carries only id, category, status, problems and town, from 14 on also a parcels-labels layer of one point a ' +
+          'parcel. Parcel tiles take ' +
           'the filters of GET /api/parcels (town, village, category, subtype, status, problem, q); other collections ' +
           'their queryable properties (e.g. findings: run_id, parcel_id, severity). An ETag answers If-None-Match with 304.',
         parameters: [

@@ -15,14 +15,17 @@ import { EXTENT, project, tileBounds, unitDegrees, type TileId } from './grid.ts
 const MIN_FEATURE_UNITS = 4
 /**
  * Below POINT_ZOOM, an area of a source with `smallAsPoints` under this many
- * tile units across (4 pixels of a 512-pixel tile) is a point at the centre
- * of its box: a parcel of a few 亩 stays in sight at district zoom, and the
- * tile needs no outline of it (at zoom 10, parcels under ~250 m).
+ * tile units across (8 pixels of a 512-pixel tile, the size of the map's
+ * dot) is a point at the centre of its box: a parcel of a few 亩 stays in
+ * sight at district zoom, and the tile needs no outline of it (parcels under
+ * ~500 m at zoom 10, ~125 m at zoom 12).
  */
-const POINT_UNITS = 32
+const POINT_UNITS = 64
+/** The cell small areas are thinned in: 6 pixels, about the map's dot. */
+const THIN_UNITS = 48
 export const POINT_ZOOM = 14
 /** From this zoom on a tile carries every tile field; below, only what a map colours by. */
-export const FULL_PROPERTIES_ZOOM = 12
+export const FULL_PROPERTIES_ZOOM = 14
 /** From this zoom on a source with `labelPoints` has a second layer, `<id>-labels`: a point per area. */
 export const LABEL_ZOOM = 14
 
@@ -34,39 +37,24 @@ type TileRow = Row & { tile_geometry: string | null; centre_x: number; centre_y:
 export async function renderTile(
   db: Db, user: User, source: Source, tile: TileId, filter?: TileFilter,
 ): Promise<Uint8Array> {
-  const [minLon, minLat, maxLon, maxLat] = tileBounds(tile)
-  const unit = unitDegrees(tile.z)
   const where = new Where()
   source.scope(where, user)
   filter?.(where)
-  where.add(`${source.geom} && ST_MakeEnvelope(?, ?, ?, ?, 4490)`, minLon, minLat, maxLon, maxLat)
-  const g = source.geom
-  const asPoints = source.smallAsPoints === true && tile.z < POINT_ZOOM
-  // Areas under half a pixel across (of a 512-pixel tile) cannot be seen;
-  // leaving them out keeps low zooms of 100,000 parcels small: at zoom 10
-  // that is parcels under ~30 m, at zoom 14 under ~2 m. A source drawn as
-  // points when small keeps them all, the small ones without an outline.
-  const smallest = unit * (asPoints ? POINT_UNITS : MIN_FEATURE_UNITS)
-  const n = where.params.length
-  const wide = `(ST_Dimension(${g}) < 2 OR ST_XMax(${g}) - ST_XMin(${g}) >= $${n + 6}::float8
-      OR ST_YMax(${g}) - ST_YMin(${g}) >= $${n + 6}::float8)`
-  const outline = `ST_AsGeoJSON(ST_ClipByBox2D(ST_Simplify(${g}, $${n + 1}::float8),
-        ST_MakeEnvelope($${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, 4490)), 9, 0)`
-  const sql = `
-    SELECT ${source.columns},
-      ${asPoints ? `CASE WHEN ${wide} THEN ${outline} END` : outline} AS tile_geometry,
-      (ST_XMin(${g}) + ST_XMax(${g})) / 2 AS centre_x, (ST_YMin(${g}) + ST_YMax(${g})) / 2 AS centre_y
-    FROM ${source.from} ${where} ${asPoints ? '' : `AND ${wide}`}
-    ORDER BY ${source.idColumn}`
-  const params = [...where.params, unit / 2, minLon, minLat, maxLon, maxLat, smallest]
+  where.add(`${source.geom} && ST_MakeEnvelope(?, ?, ?, ?, 4490)`, ...tileBounds(tile))
+  const asPoints = source.smallAsPoints !== undefined && tile.z < POINT_ZOOM
+  const full = tile.z >= FULL_PROPERTIES_ZOOM
+  const { sql, params } = asPoints ? pointsQuery(source, where, tile, full) : areasQuery(source, where, tile, full)
   const rows = await db.transaction(async (tx) => {
     // JIT compiling costs more than a tile query takes (STACK.md)
     if (db.driver === 'postgres') await tx.query('SET LOCAL jit = off')
+    // thinning 56,000 parcels of a zoom-10 tile sorts ~3 MB, which the default 4 MB spills to disk
+    if (asPoints) await tx.query(`SET LOCAL work_mem = '32MB'`)
     return (await tx.query<TileRow>(sql, params)).rows
   })
-  // Below zoom 12 names and codes cannot be read on the map; they would be
-  // most of a tile's bytes (a zoom-10 tile over 100,000 parcels: ~5 MB).
-  const fields = tile.z < FULL_PROPERTIES_ZOOM ? ['id', ...source.styleFields] : source.tileFields
+  // Below zoom 14 names and codes cannot be read on the map (the map labels
+  // parcels from zoom 15); they would be most of a tile's bytes (a zoom-12
+  // tile over 100,000 parcels: ~2 MB).
+  const fields = full ? source.tileFields : ['id', ...source.styleFields]
   const features: TileFeature[] = []
   const labels: TileFeature[] = []
   const withLabels = source.labelPoints === true && tile.z >= LABEL_ZOOM
@@ -84,6 +72,76 @@ export async function renderTile(
     }
   }
   return encodeTile(withLabels ? { [source.id]: features, [`${source.id}-labels`]: labels } : { [source.id]: features })
+}
+
+/** The SQL of a box [minLon, minLat, maxLon, maxLat] from four parameters starting at $n. */
+const envelope = (n: number) => `ST_MakeEnvelope($${n}, $${n + 1}, $${n + 2}, $${n + 3}, 4490)`
+
+/**
+ * An area simplified to half a tile unit and clipped to the tile and its
+ * buffer, as GeoJSON: $n the tolerance, $n+1… the box.
+ */
+const outline = (g: string, n: number) =>
+  `ST_AsGeoJSON(ST_ClipByBox2D(ST_Simplify(${g}, $${n}::float8), ${envelope(n + 1)}), 9, 0)`
+
+/** True for a point or line, or an area at least $n degrees across. */
+const wide = (g: string, n: number) =>
+  `(ST_Dimension(${g}) < 2 OR ST_XMax(${g}) - ST_XMin(${g}) >= $${n}::float8 OR ST_YMax(${g}) - ST_YMin(${g}) >= $${n}::float8)`
+
+const centre = (g: string) =>
+  `(ST_XMin(${g}) + ST_XMax(${g})) / 2 AS centre_x, (ST_YMin(${g}) + ST_YMax(${g})) / 2 AS centre_y`
+
+const columns = (source: Source, full: boolean) => (source.tile ? source.tile.columns(full) : source.columns)
+
+type Query = { sql: string; params: unknown[] }
+
+/**
+ * Every feature as its outline. Areas under half a pixel across (of a
+ * 512-pixel tile) cannot be seen and are left out: at zoom 14 that is
+ * areas under ~2 m.
+ */
+function areasQuery(source: Source, where: Where, tile: TileId, full: boolean): Query {
+  const unit = unitDegrees(tile.z)
+  const n = where.params.length
+  const g = source.geom
+  const sql = `
+    SELECT ${columns(source, full)}, ${outline(g, n + 1)} AS tile_geometry, ${centre(g)}
+    FROM ${source.from} ${where} AND ${wide(g, n + 6)}
+    ORDER BY ${source.idColumn}`
+  return { sql, params: [...where.params, unit / 2, ...tileBounds(tile), unit * MIN_FEATURE_UNITS] }
+}
+
+/**
+ * Areas big enough to show their shape as outlines, the others as points at
+ * the centre of their box, thinned to one point per cell of THIN_UNITS and
+ * `keep` value (a parcel's category): the `prefer`red one (a parcel with
+ * problems, so its red mark stays), then the lowest id. A zoom-10 tile over
+ * 56,000 parcels keeps a few thousand points, which draw the same picture.
+ */
+function pointsQuery(source: Source, where: Where, tile: TileId, full: boolean): Query {
+  const { keep, prefer, x, y, size } = source.smallAsPoints!
+  const unit = unitDegrees(tile.z)
+  const n = where.params.length
+  const cell = `floor(centre_x / $${n + 7}::float8), floor(centre_y / $${n + 7}::float8)`
+  const sql = `
+    WITH found AS (
+      -- the tile's features, each with the centre of its box and whether it shows its shape
+      SELECT ${source.idColumn} AS found_id, ${x} AS centre_x, ${y} AS centre_y, ${size} >= $${n + 6}::float8 AS wide,
+             ${keep} AS keep, ${prefer} AS prefer
+      FROM ${source.from} ${where}
+    ), chosen AS (
+      -- the wide ones as outlines
+      SELECT found_id, ${outline(source.geom, n + 1)} AS tile_geometry, centre_x, centre_y
+      FROM found JOIN ${source.from} ON ${source.idColumn} = found_id WHERE wide
+      UNION ALL
+      -- of the small ones, one point per cell and kept value
+      (SELECT DISTINCT ON (${cell}, keep) found_id, NULL, centre_x, centre_y FROM found WHERE NOT wide
+       ORDER BY ${cell}, keep, prefer DESC, found_id)
+    )
+    SELECT ${columns(source, full)}, c.tile_geometry, c.centre_x, c.centre_y
+    FROM ${source.from} JOIN chosen c ON c.found_id = ${source.idColumn}
+    ORDER BY ${source.idColumn}`
+  return { sql, params: [...where.params, unit / 2, ...tileBounds(tile), unit * POINT_UNITS, unit * THIN_UNITS] }
 }
 
 /**

@@ -11,7 +11,8 @@ import { origin } from '../ogc/documents.ts'
 import { addFilters } from '../ogc/params.ts'
 import { addParcelFilters, PARCEL_FILTER_NAMES, parcelFilters, Where } from '../parcels/list.ts'
 import { MAX_ZOOM, parseTile } from './grid.ts'
-import { renderTile, type TileFilter } from './render.ts'
+import type { TileFilter } from './render.ts'
+import { tileService } from './service.ts'
 
 /**
  * The features a tile's query narrows to: parcels take the filters of GET
@@ -34,6 +35,7 @@ function tileFilter(req: Request, source: Source): TileFilter {
 export function tileRoutes(ctx: AppContext): Router {
   const router = Router()
   const { db } = ctx
+  const tiles = tileService(db, ctx.config.tileCacheBytes)
 
   router.get('/tiles/:layer/tilejson.json', async (req, res) => {
     const user = requireUser(req)
@@ -67,11 +69,18 @@ export function tileRoutes(ctx: AppContext): Router {
     const user = requireUser(req)
     const source = await findTileSource(db, user, String(req.params.layer))
     const tile = parseTile(String(req.params.z), String(req.params.x), String(req.params.y))
+    const filter = tileFilter(req, source)
     const started = Date.now()
-    const bytes = await renderTile(db, user, source, tile, tileFilter(req, source))
-    log.debug('tile', { layer: source.id, ...tile, bytes: bytes.length, ms: Date.now() - started })
+    const answer = await tiles.tile(user, source, tile, req.query as Record<string, string>, filter)
+    log.debug('tile', { layer: source.id, ...tile, bytes: answer.bytes.length, cached: answer.cached, ms: Date.now() - started })
+    // the browser asks again each time (no-cache) and gets 304 while the tile is unchanged
     res.setHeader('Cache-Control', 'private, no-cache')
-    res.type('application/vnd.mapbox-vector-tile').send(Buffer.from(bytes))
+    res.setHeader('ETag', answer.etag)
+    if (req.fresh) {
+      res.status(304).end()
+      return
+    }
+    res.type('application/vnd.mapbox-vector-tile').send(Buffer.from(answer.bytes))
   })
 
   // Anything else under /tiles is a 404, not the map page.
