@@ -146,6 +146,49 @@ describe.each(backends())('a server killed with SIGKILL on the %s database', (ba
     })
   })
 
+  it('finishes after a restart a district check run whose process was killed in the middle of it', { timeout: 400_000 }, async () => {
+    const first = await start()
+    const analyst = await first.as('analyst')
+    const started = await analyst.post('/api/checks', { kinds: ['overlap', 'encroachment', 'area', 'geometry'] })
+    expect(started.body.status).toBe('queued')
+    const runId = started.body.run_id as number
+    // Killed once it has got past preparing the layers: some of its work is written.
+    for (;;) {
+      const run = (await analyst.get(`/api/checks/${runId}?limit=0`)).body
+      expect(run.status).not.toBe('done')
+      if (run.status === 'running' && run.step !== 'prepare') break
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    await first.kill()
+
+    if ('databaseUrl' in store) {
+      // On a server another process would take it once the lease lapses (60 s); let it lapse now.
+      await inspect((db) => db.query(`UPDATE jobs SET lease_until = now() - interval '1 second' WHERE kind = 'check_run' AND ref = $1`, [runId]))
+    }
+    const second = await start()
+    const reader = await second.as('analyst')
+    let run: Record<string, any> = {}
+    for (const end = Date.now() + 300_000; Date.now() < end;) {
+      run = (await reader.get(`/api/checks/${runId}?limit=0`)).body
+      if (run.status === 'done' || run.status === 'failed') break
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    expect(run.status, run.error).toBe('done')
+    expect(run.progress.parcels_done).toBe(run.progress.parcels_total)
+
+    await inspect(async (db) => {
+      const { rows } = await db.query<{ attempts: number; locked_by: string; status: string }>(
+        `SELECT attempts, locked_by, status FROM jobs WHERE kind = 'check_run' AND ref = $1`,
+        [runId],
+      )
+      expect(rows[0]).toMatchObject({ attempts: 2, status: 'done' })
+      expect(Number(rows[0]!.locked_by.split(':')[1])).toBe(second.child.pid)
+      // Nothing of the killed attempt is left beside the finished one's findings.
+      expect(await count(db, 'SELECT count(*)::int AS n FROM check_findings WHERE run_id = $1', [runId])).toBe(run.summary.findings)
+      expect(await count(db, 'SELECT count(*)::int AS n FROM check_pairs WHERE run_id = $1', [runId])).toBe(0)
+    })
+  })
+
   it('leaves an import killed inside its transaction wholly absent, and takes it whole after a restart', { timeout: 400_000 }, async () => {
     const { file, count: features } = largeImport()
     const before = await inspect((db) => count(db, 'SELECT count(*)::int AS n FROM parcels'))
