@@ -19,6 +19,12 @@ export async function openEmbedded(options: { dataDir?: string; loadDataDir?: Bl
       loadDataDir: options.loadDataDir,
       extensions: { postgis },
     })
+    // An import stages its rows in a temporary table (100,000 parcels: ~50 MB).
+    // At the default 8 MB of temp_buffers its pages are written out and read
+    // back through PGlite's in-memory file system; with room for them, staging
+    // and checking 100,000 parcels took 2.5 → 1.8 s. Set before any temporary
+    // table is used, as PostgreSQL requires; pages are taken only as needed.
+    await pg.exec(`SET temp_buffers = '256MB'`)
     return new EmbeddedDb(pg, lock)
   } catch (error) {
     if (lock) rmSync(lock, { force: true })
