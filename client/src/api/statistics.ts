@@ -18,20 +18,23 @@ export interface Statistics {
   by_problem: Tally[]
 }
 
-const cache = new Map<string, Promise<Statistics>>()
+const cache = new Map<string, { answer: Promise<Statistics>; at: number }>()
 /** Answers kept: the filters a session goes back and forth between. */
 const CACHE_SIZE = 20
+/** How long an answer is reused, ms: edits by this user or others show within it. */
+const CACHE_MS = 30_000
 
 /**
  * The statistics of the parcels matching a filter. The filter tab and the
  * dashboard ask for the same figures; one request serves both.
  */
-export function statisticsFor(filter: ParcelFilter): Promise<Statistics> {
+export function statisticsFor(filter: ParcelFilter, now = Date.now()): Promise<Statistics> {
   const query = filterQuery(filter).toString()
   const cached = cache.get(query)
-  if (cached) return cached
+  if (cached && now - cached.at < CACHE_MS) return cached.answer
   const answer = request<Statistics>(`/api/statistics${query ? `?${query}` : ''}`)
-  cache.set(query, answer)
+  cache.delete(query)
+  cache.set(query, { answer, at: now })
   answer.catch(() => cache.delete(query))
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!)
   return answer

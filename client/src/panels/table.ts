@@ -136,6 +136,9 @@ export const tableTab: WorkspaceExtension = (ws) => {
       for (const tr of panel?.querySelectorAll('tr[data-parcel-id]') ?? []) {
         tr.setAttribute('aria-selected', String(tr.getAttribute('data-parcel-id') === String(parcel?.properties.id)))
       }
+      // the selected parcel was edited (a new version read back): its row shows the old one
+      const listed = page?.features.find((f) => f.properties.id === parcel?.properties.id)
+      if (panel && parcel && listed && listed.properties.version !== parcel.properties.version) load()
     }),
   ]
   return () => {

@@ -40,7 +40,6 @@ export async function renderTile(
   const where = new Where()
   source.scope(where, user)
   filter?.(where)
-  where.add(`${source.geom} && ST_MakeEnvelope(?, ?, ?, ?, 4490)`, ...tileBounds(tile))
   const asPoints = source.smallAsPoints !== undefined && tile.z < POINT_ZOOM
   const full = tile.z >= FULL_PROPERTIES_ZOOM
   const { sql, params } = asPoints ? pointsQuery(source, where, tile, full) : areasQuery(source, where, tile, full)
@@ -91,6 +90,10 @@ const wide = (g: string, n: number) =>
 const centre = (g: string) =>
   `(ST_XMin(${g}) + ST_XMax(${g})) / 2 AS centre_x, (ST_YMin(${g}) + ST_YMax(${g})) / 2 AS centre_y`
 
+/** The WHERE clause with one more condition (SQL with $n of its own). */
+const and = (where: Where, condition: string) =>
+  where.conditions.length > 0 ? `${where} AND ${condition}` : `WHERE ${condition}`
+
 const columns = (source: Source, full: boolean) => (source.tile ? source.tile.columns(full) : source.columns)
 
 type Query = { sql: string; params: unknown[] }
@@ -106,7 +109,7 @@ function areasQuery(source: Source, where: Where, tile: TileId, full: boolean): 
   const g = source.geom
   const sql = `
     SELECT ${columns(source, full)}, ${outline(g, n + 1)} AS tile_geometry, ${centre(g)}
-    FROM ${source.from} ${where} AND ${wide(g, n + 6)}
+    FROM ${source.from} ${and(where, `${g} && ${envelope(n + 2)} AND ${wide(g, n + 6)}`)}
     ORDER BY ${source.idColumn}`
   return { sql, params: [...where.params, unit / 2, ...tileBounds(tile), unit * MIN_FEATURE_UNITS] }
 }
@@ -116,31 +119,27 @@ function areasQuery(source: Source, where: Where, tile: TileId, full: boolean): 
  * the centre of their box, thinned to one point per cell of THIN_UNITS and
  * `keep` value (a parcel's category): the `prefer`red one (a parcel with
  * problems, so its red mark stays), then the lowest id. A zoom-10 tile over
- * 56,000 parcels keeps a few thousand points, which draw the same picture.
+ * 56,000 parcels keeps ~10,000 points, which draw the same picture. The
+ * small ones are found by the stored centres of their boxes (migrations 030,
+ * 032): their outlines are never read.
  */
 function pointsQuery(source: Source, where: Where, tile: TileId, full: boolean): Query {
   const { keep, prefer, x, y, size } = source.smallAsPoints!
   const unit = unitDegrees(tile.z)
   const n = where.params.length
-  const cell = `floor(centre_x / $${n + 7}::float8), floor(centre_y / $${n + 7}::float8)`
+  const cols = columns(source, full)
+  const cell = `floor(${x} / $${n + 7}::float8), floor(${y} / $${n + 7}::float8)`
+  const centreInTile = `${x} BETWEEN $${n + 2} AND $${n + 4} AND ${y} BETWEEN $${n + 3} AND $${n + 5}`
   const sql = `
-    WITH found AS (
-      -- the tile's features, each with the centre of its box and whether it shows its shape
-      SELECT ${source.idColumn} AS found_id, ${x} AS centre_x, ${y} AS centre_y, ${size} >= $${n + 6}::float8 AS wide,
-             ${keep} AS keep, ${prefer} AS prefer
-      FROM ${source.from} ${where}
-    ), chosen AS (
-      -- the wide ones as outlines
-      SELECT found_id, ${outline(source.geom, n + 1)} AS tile_geometry, centre_x, centre_y
-      FROM found JOIN ${source.from} ON ${source.idColumn} = found_id WHERE wide
-      UNION ALL
-      -- of the small ones, one point per cell and kept value
-      (SELECT DISTINCT ON (${cell}, keep) found_id, NULL, centre_x, centre_y FROM found WHERE NOT wide
-       ORDER BY ${cell}, keep, prefer DESC, found_id)
-    )
-    SELECT ${columns(source, full)}, c.tile_geometry, c.centre_x, c.centre_y
-    FROM ${source.from} JOIN chosen c ON c.found_id = ${source.idColumn}
-    ORDER BY ${source.idColumn}`
+    -- the small ones whose centre lies in the tile or its buffer, one per cell and kept value
+    (SELECT DISTINCT ON (${cell}, ${keep}) ${cols}, NULL AS tile_geometry, ${x} AS centre_x, ${y} AS centre_y
+     FROM ${source.from} ${and(where, `${centreInTile} AND ${size} < $${n + 6}::float8`)}
+     ORDER BY ${cell}, ${keep}, ${prefer} DESC, ${source.idColumn})
+    UNION ALL
+    -- the wide ones as outlines
+    SELECT ${cols}, ${outline(source.geom, n + 1)}, ${x}, ${y}
+    FROM ${source.from} ${and(where, `${source.geom} && ${envelope(n + 2)} AND ${size} >= $${n + 6}::float8`)}
+    ORDER BY id`
   return { sql, params: [...where.params, unit / 2, ...tileBounds(tile), unit * POINT_UNITS, unit * THIN_UNITS] }
 }
 
