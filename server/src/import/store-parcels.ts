@@ -97,8 +97,8 @@ async function dropRejected(tx: Queryable, problems: readonly FeatureProblem[]):
 async function writeParcels(
   tx: Queryable, provided: Column[], importId: number, userId: number,
 ): Promise<Pick<StoreOutcome, 'created' | 'updated' | 'unchanged'>> {
-  const created = await timed('insert new (with history)', () => insertNew(tx, importId, userId))
-  const updated = await timed('update existing (with history)', () => updateExisting(tx, provided, importId))
+  const created = await timed('insert new (validity CHECK, keys, history)', () => insertNew(tx, importId, userId))
+  const updated = await timed('update existing (validity CHECK, keys, history)', () => updateExisting(tx, provided, importId))
   const matched = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM import_rows WHERE existing_id IS NOT NULL')
   await noteRepairs(tx)
   return { created, updated, unchanged: matched.rows[0]!.n - updated }
