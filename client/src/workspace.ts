@@ -158,7 +158,9 @@ export function mountWorkspace(root: HTMLElement, user: SessionUser, header: Hea
       map.setPlaces(loaded.district, loaded.townBoundaries, loaded.villageBoundaries)
       header.setUser(user, user.town ? loaded.name(user.town) : null)
       if (!initial.view) {
-        const home = user.town ? loaded.get(user.town)?.bbox : loaded.districtBbox()
+        // a link without a view shows what its filter names, else the user's town, else the district
+        const place = initial.filter.village ?? initial.filter.town ?? user.town
+        const home = place ? loaded.get(place)?.bbox : loaded.districtBbox()
         if (home) map.fitBbox(home, { animate: false, maxZoom: 14 })
       }
       const workspace: Workspace = {

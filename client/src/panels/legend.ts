@@ -82,7 +82,7 @@ export function mountLegend(root: HTMLElement, layers: LayerState): () => void {
       h(
         'ul',
         { class: 'marks' },
-        h('li', { class: 'problems' }, swatch('fill problem'), picture(drawProblem(28)), t('legend.problemMark')),
+        h('li', { class: 'legend-problems' }, swatch('fill problem'), picture(drawProblem(28)), t('legend.problemMark')),
         h('li', { class: 'note' }, swatch('dot'), t('legend.smallParcels')),
       ),
       ...group(t('legend.reference'), 2, ...reference),
