@@ -29,6 +29,15 @@ export const FULL_PROPERTIES_ZOOM = 14
 /** From this zoom on a source with `labelPoints` has a second layer, `<id>-labels`: a point per area. */
 export const LABEL_ZOOM = 14
 
+/**
+ * From this zoom on a tile's query runs on its own, outside a transaction: its
+ * plan is too cheap for JIT to start (the densest zoom-14 tile of the
+ * 100,000-parcel set is estimated at ~3,100, jit_above_cost is 100,000), so
+ * the three round trips of BEGIN, SET LOCAL jit = off and COMMIT are saved,
+ * about a fifth of the server's CPU time for a tile (scripts/bench/load.ts).
+ */
+const PLAIN_QUERY_ZOOM = 14
+
 /** Narrows a tile's features beyond the source's scope: the filters of the tile's query. */
 export type TileFilter = (where: Where) => void
 
@@ -43,13 +52,15 @@ export async function renderTile(
   const asPoints = source.smallAsPoints !== undefined && tile.z < POINT_ZOOM
   const full = tile.z >= FULL_PROPERTIES_ZOOM
   const { sql, params } = asPoints ? pointsQuery(source, where, tile, full) : areasQuery(source, where, tile, full)
-  const rows = await db.transaction(async (tx) => {
-    // JIT compiling costs more than a tile query takes (STACK.md)
-    if (db.driver === 'postgres') await tx.query('SET LOCAL jit = off')
-    // thinning 56,000 parcels of a zoom-10 tile sorts ~3 MB, which the default 4 MB spills to disk
-    if (asPoints) await tx.query(`SET LOCAL work_mem = '32MB'`)
-    return (await tx.query<TileRow>(sql, params)).rows
-  })
+  const rows = tile.z >= PLAIN_QUERY_ZOOM
+    ? (await db.query<TileRow>(sql, params)).rows
+    : await db.transaction(async (tx) => {
+      // JIT compiling costs more than a tile query takes (STACK.md)
+      if (db.driver === 'postgres') await tx.query('SET LOCAL jit = off')
+      // thinning 56,000 parcels of a zoom-10 tile sorts ~3 MB, which the default 4 MB spills to disk
+      if (asPoints) await tx.query(`SET LOCAL work_mem = '32MB'`)
+      return (await tx.query<TileRow>(sql, params)).rows
+    })
   // Below zoom 14 names and codes cannot be read on the map (the map labels
   // parcels from zoom 15); they would be most of a tile's bytes (a zoom-12
   // tile over 100,000 parcels: ~2 MB).
