@@ -64,6 +64,7 @@ const TABLE: Row[] = [
   route('GET /api/towns/{code}/ledger.pdf', g.town,                              [200,      200,      own(200),  own(200),  200,   401]),
   route('GET /api/statistics', g.townFilter,                                     [200,      200,      own(200),  own(200),  200,   401]),
   route('POST /api/villages/{code}/notices', g.newNotice,                        [201,      403,      own(201),  own(201),  403,   401]),
+  route('GET /api/villages/{code}/notices', g.village,                           [200,      200,      own(200),  own(200),  200,   401]),
   route('GET /api/notices/{id}', g.notice,                                       [200,      200,      own(200),  own(200),  200,   401]),
   route('GET /api/notices/{id}/notice.pdf', g.notice,                            [200,      200,      own(200),  own(200),  200,   401]),
   route('DELETE /api/notices/{id}', g.noticeWithdrawal,                          [204,      403,      own(204),  own(204),  403,   401]),
