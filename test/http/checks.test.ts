@@ -59,7 +59,7 @@ describe.each(backends())('checks of the sample district on the %s database', (b
     expect(layers.find((l) => l.kind === 'road_control')).toMatchObject({ version: 1 })
     expect(run.code_version).toMatch(/^0\.1\.0\+sql\.[0-9a-f]{10}$/)
     expect(run.duration_ms).toBeGreaterThan(0)
-    expect(Object.keys(run.timings)).toEqual(expect.arrayContaining(['prepare', 'overlap_pairs', 'parcels', 'occupations']))
+    expect(Object.keys(run.timings)).toEqual(expect.arrayContaining(['prepare', 'overlap_local', 'overlap_across', 'parcels', 'occupations']))
   })
 
   it('finds each pair of parcels claiming the same ground, from both sides, with the shared area', () => {

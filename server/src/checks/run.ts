@@ -6,7 +6,7 @@ import { M2_PER_MU, ZONE_CLASS_NAMES, type CheckKind, type Severity } from './ki
 import { ensurePrepared, ensureRoadControl, hasRoadControl, liveLayers, type LayerVersion } from './layers.ts'
 import type { CheckParams } from './params.ts'
 import { rulesForRun } from './rules.ts'
-import { scopeOccupationCount, scopeOf, scopeParcels, scopeValues, type Scope } from './scope.ts'
+import { scopeOccupationCount, scopeOf, scopeParcelCount, scopeParcels, scopeValues, type Scope } from './scope.ts'
 import { CODE_VERSION, pin, runStatement } from './sql.ts'
 
 /** The kind of the background job that does a run (server/src/checks/job.ts). */
@@ -151,26 +151,36 @@ function concurrency(ctx: RunContext): number {
 
 async function perform(ctx: RunContext, setStep: (name: string) => Promise<void>, signal?: AbortSignal): Promise<void> {
   const { db, runId, kinds, scope } = ctx
-  const parcels = await scopeParcels(db, scope)
+  // the per-parcel checks go through the parcels in batches; the overlap check needs only their number
+  const parcels = kinds.some((kind) => kind !== 'overlap') ? await scopeParcels(db, scope) : null
+  const count = parcels?.length ?? (await scopeParcelCount(db, scope))
   const occupations = kinds.includes('encroachment') ? await scopeOccupationCount(db, scope) : 0
   await db.query('UPDATE check_runs SET parcels_total = $2, occupations_total = $3 WHERE id = $1', [
-    runId, parcels.length, occupations,
+    runId, count, occupations,
   ])
-  if (kinds.includes('overlap') && parcels.length > 0) {
-    await setStep('overlap_pairs')
-    await overlapPairs(ctx, parcels)
+  if (kinds.includes('overlap') && count > 0) {
+    // a run of the overlap check alone counts its parcels done as its chunks end
+    const counts = parcels ? 0 : count
+    await setStep('overlap_local')
+    await overlapSteps(ctx, 'overlap-pairs-local', count, counts, signal)
+    await setStep('overlap_across')
+    await overlapSteps(ctx, 'overlap-pairs-across', count, counts, signal)
   }
-  await setStep('parcels')
-  const batches: { n: number; ids: number[] }[] = []
-  for (let i = 0; i < parcels.length; i += BATCH_SIZE) batches.push({ n: i / BATCH_SIZE, ids: parcels.slice(i, i + BATCH_SIZE) })
-  await inParallel(batches, concurrency(ctx), async (batch) => {
-    signal?.throwIfAborted()
-    const found = await checkBatch(ctx, batch)
-    await db.query(
-      `UPDATE check_runs SET parcels_done = parcels_done + $2, findings = findings + $3, heartbeat_at = now() WHERE id = $1`,
-      [runId, batch.ids.length, found],
-    )
-  })
+  if (!parcels) {
+    await db.query('UPDATE check_runs SET parcels_done = parcels_total, heartbeat_at = now() WHERE id = $1', [runId])
+  } else {
+    await setStep('parcels')
+    const batches: number[][] = []
+    for (let i = 0; i < parcels.length; i += BATCH_SIZE) batches.push(parcels.slice(i, i + BATCH_SIZE))
+    await inParallel(batches, concurrency(ctx), async (batch) => {
+      signal?.throwIfAborted()
+      const found = await checkBatch(ctx, batch)
+      await db.query(
+        `UPDATE check_runs SET parcels_done = parcels_done + $2, findings = findings + $3, heartbeat_at = now() WHERE id = $1`,
+        [runId, batch.length, found],
+      )
+    })
+  }
   if (kinds.includes('encroachment')) {
     await setStep('occupations')
     const found = await checkOccupations(ctx)
@@ -182,15 +192,29 @@ async function perform(ctx: RunContext, setStep: (name: string) => Promise<void>
 }
 
 /**
- * Step one of the overlap check over all the run's parcels, in chunks of zone
- * pieces so a long district run shows progress and the server can use its
- * cores. Each pair is labelled with the batch of step two that takes it.
+ * One step of the overlap check over all the run's parcels, in chunks so a
+ * long district run shows progress and the server can use its cores: first
+ * the parcels within one tile column, by column (overlap-pairs-local), then
+ * those reaching across a column edge, by parcel (overlap-pairs-across). Each
+ * chunk grades and writes its findings (overlap-findings). `counted` parcels,
+ * shared among the chunks of both steps, are added to the run's parcels done.
  */
-async function overlapPairs(ctx: RunContext, parcels: number[]): Promise<void> {
-  const chunks = parcels.length <= BATCH_SIZE ? 1 : Math.max(8, concurrency(ctx) * 4)
-  const layers = JSON.stringify(ctx.layers.map(({ id, version }) => ({ id, version })))
+async function overlapSteps(
+  ctx: RunContext, head: string, parcels: number, counted: number, signal?: AbortSignal,
+): Promise<void> {
+  const { db, runId, params } = ctx
+  const chunks = parcels <= BATCH_SIZE ? 1 : Math.max(8, concurrency(ctx) * 4)
+  const values = [runId, JSON.stringify(ctx.layers), ctx.overlapRules, ctx.classNames, params.min_piece_m2, raiseM2(params), chunks]
+  const scope = head === 'overlap-pairs-local' ? scopeValues(ctx.scope) : []
+  const share = Math.ceil(counted / (2 * chunks))
   await inParallel([...Array(chunks).keys()], concurrency(ctx), async (chunk) => {
-    await runStatement(ctx.db, 'overlap-pairs', [ctx.runId, layers, parcels, BATCH_SIZE, chunks, chunk])
+    signal?.throwIfAborted()
+    const found = total(await runStatement<SeverityCount>(db, [head, 'overlap-findings'], [...values, chunk, ...scope]))
+    await db.query(
+      `UPDATE check_runs SET findings = findings + $2, parcels_done = least(parcels_total, parcels_done + $3),
+              heartbeat_at = now() WHERE id = $1`,
+      [runId, found, share],
+    )
   })
 }
 
@@ -201,15 +225,11 @@ const total = (rows: SeverityCount[]) => rows.find((r) => r.severity === null)?.
 const raiseM2 = (params: CheckParams) => (params.raise_above_mu === null ? null : params.raise_above_mu * M2_PER_MU)
 
 /** Every per-parcel check of one batch; returns the number of findings written. */
-async function checkBatch(ctx: RunContext, batch: { n: number; ids: number[] }): Promise<number> {
+async function checkBatch(ctx: RunContext, batch: number[]): Promise<number> {
   const { db, runId, kinds, params } = ctx
   let found = 0
-  const run = async (name: string, values: unknown[], of: unknown = batch.ids) => {
-    found += total(await runStatement<SeverityCount>(db, name, [runId, of, ...values]))
-  }
-  if (kinds.includes('overlap')) {
-    const values = [JSON.stringify(ctx.layers), ctx.overlapRules, ctx.classNames, params.min_piece_m2, raiseM2(params)]
-    await run('overlap-findings', values, batch.n)
+  const run = async (name: string, values: unknown[]) => {
+    found += total(await runStatement<SeverityCount>(db, name, [runId, batch, ...values]))
   }
   if (kinds.includes('encroachment') || kinds.includes('geometry')) {
     await run('parcel-pair-findings', [kinds, params.min_piece_m2, params.sliver_width_m])

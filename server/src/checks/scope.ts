@@ -47,6 +47,12 @@ export async function scopeParcels(db: Queryable, scope: Scope): Promise<number[
   return rows.map((r) => r.id)
 }
 
+/** How many live parcels a scope holds. */
+export async function scopeParcelCount(db: Queryable, scope: Scope): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM parcels p WHERE ${SCOPE_WHERE}`, scopeValues(scope))
+  return rows[0]?.n ?? 0
+}
+
 /** How many live occupations a run looks at, located by their point on surface. */
 export async function scopeOccupationCount(db: Queryable, scope: Scope): Promise<number> {
   if (scope.type === 'parcels') return 0

@@ -31,15 +31,18 @@ export const CODE_VERSION = (() => {
  * first yields to the event loop: the embedded database runs on this thread,
  * and without a pause a long run would keep every request waiting until it ends.
  */
-export async function runStatement<R>(db: Db | Queryable, name: string, values: unknown[]): Promise<R[]> {
+export async function runStatement<R>(db: Db | Queryable, name: string | string[], values: unknown[]): Promise<R[]> {
   await new Promise((resolve) => setImmediate(resolve))
+  // a statement in parts: a head ending in a CTE, then the tail that reads it
+  const names = typeof name === 'string' ? [name] : name
   const run = async (q: Queryable) => {
     await q.query(`SELECT set_config('jit', 'off', true)`)
-    return (await q.query<R>(sql(name), values)).rows
+    return (await q.query<R>(names.map((n) => sql(n)).join(',\n'), values)).rows
   }
   const rows = 'transaction' in db ? await db.transaction(run) : await run(db)
   if (rows.length === 0) {
-    throw new Error(`${name}.sql gave no answer: the database dropped the statement without an error (GEOS failure?)`)
+    const files = names.map((n) => `${n}.sql`).join(' + ')
+    throw new Error(`${files} gave no answer: the database dropped the statement without an error (GEOS failure?)`)
   }
   return rows
 }

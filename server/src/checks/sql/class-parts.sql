@@ -6,7 +6,8 @@
 -- 0.01 mm) so GEOS's overlay is robust on every GEOS version: the embedded
 -- PostGIS silently loses a floating-point union of many road control strips.
 -- Lines are left out.
--- One statement per tile (layer-tiles.sql lists them), so none runs long.
+-- One statement per tile (layer-tiles.sql lists them), so none runs long. Each
+-- piece keeps its tile column, by which the overlap check goes through them.
 -- Returns one row: the number of pieces written.
 -- $1 layer id, $2 layer version, $3 and $4 the tile's column and row (× 0.05°)
 WITH tile AS (
@@ -26,8 +27,8 @@ dissolved AS (
   GROUP BY c.class
 ),
 written AS (
-  INSERT INTO check_class_parts (layer_id, layer_version, class, geom)
-  SELECT $1, $2, d.class, p.geom
+  INSERT INTO check_class_parts (layer_id, layer_version, class, tile_x, geom)
+  SELECT $1, $2, d.class, $3::int, p.geom
   FROM dissolved d
   CROSS JOIN LATERAL ST_Subdivide(d.geom, 256) AS s (geom)
   CROSS JOIN LATERAL ST_Dump(s.geom) AS p
