@@ -179,6 +179,24 @@ describe.each(backends())('checks of the sample district on the %s database', (b
     expect((await viewer.post('/api/checks', {})).status).toBe(403)
   })
 
+  it('lists a village’s run and a run of own parcels to their town’s editor, and to no other town’s', async () => {
+    const editor = await app.as('editorTianheng')
+    const stranger = await app.as('editorHuanxiu')
+    const village = await app.db.query<{ code: string }>('SELECT code FROM villages WHERE town = $1 ORDER BY code LIMIT 1', [TIANHENG])
+    const parcel = await app.db.query<{ id: number }>('SELECT id FROM parcels WHERE town = $1 AND deleted_at IS NULL LIMIT 1', [TIANHENG])
+    const byVillage = await editor.post('/api/checks', { village: village.rows[0]!.code, kinds: ['area'] })
+    const byParcel = await editor.post('/api/checks', { parcel_ids: [parcel.rows[0]!.id], kinds: ['area'] })
+    expect([byVillage.status, byParcel.status]).toEqual([201, 201])
+    expect(byVillage.body.run.scope).toMatchObject({ type: 'village', town: TIANHENG })
+    const listed = (await editor.get('/api/checks')).body.runs.map((r: any) => r.run_id)
+    expect(listed).toEqual(expect.arrayContaining([byVillage.body.run_id, byParcel.body.run_id]))
+    const elsewhere = (await stranger.get('/api/checks')).body.runs.map((r: any) => r.run_id)
+    expect(elsewhere).not.toContain(byVillage.body.run_id)
+    expect(elsewhere).not.toContain(byParcel.body.run_id)
+    const peek = await stranger.get(`/api/checks/${byVillage.body.run_id}`)
+    expect([peek.status, peek.body.error?.code]).toEqual([403, 'town_out_of_scope'])
+  })
+
   it('refuses a malformed request with the field and the reason', async () => {
     const cases: [unknown, string][] = [
       [{ kinds: ['overlap', 'nonsense'] }, 'kinds'],

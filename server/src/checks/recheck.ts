@@ -19,8 +19,10 @@ export interface RecheckSummary {
 export async function recheckParcel(db: Db, user: User, parcelId: number): Promise<RecheckSummary | null> {
   try {
     const params = await loadDefaults(db)
+    const parcel = await db.query<{ town: string }>('SELECT town FROM parcels WHERE id = $1', [parcelId])
+    const town = parcel.rows[0]?.town ?? null
     const runId = await createRun(db, {
-      kinds: [...CHECK_KINDS], scope: { type: 'parcels', ids: [parcelId] }, params, trigger: 'save', userId: user.id,
+      kinds: [...CHECK_KINDS], scope: { type: 'parcels', ids: [parcelId], town }, params, trigger: 'save', userId: user.id,
     })
     await executeRun(db, runId, { small: true })
     const { rows } = await db.query<RecheckSummary>(

@@ -44,7 +44,7 @@ async function parseScope(db: Queryable, user: User, body: Record<string, unknow
     const { rows } = await db.query<{ town: string }>('SELECT town FROM villages WHERE code = $1', [String(body.village)])
     if (!rows[0]) throw invalid('village', body.village, 'no village has this code')
     inScope(rows[0].town)
-    return { type: 'village', village: String(body.village) }
+    return { type: 'village', village: String(body.village), town: rows[0].town }
   }
   if (body.parcel_ids !== undefined && body.parcel_ids !== null) {
     const ids = parseIds(body.parcel_ids)
@@ -55,7 +55,8 @@ async function parseScope(db: Queryable, user: User, body: Record<string, unknow
     const missing = ids.filter((id) => !rows.some((r) => r.id === id))
     if (missing.length > 0) throw invalid('parcel_ids', missing.slice(0, 10), 'no live parcel has these ids')
     for (const row of rows) inScope(row.town)
-    return { type: 'parcels', ids }
+    const towns = new Set(rows.map((r) => r.town))
+    return { type: 'parcels', ids, town: towns.size === 1 ? rows[0]!.town : null }
   }
   const town = body.town ?? own
   if (town === undefined || town === null) return { type: 'district' }

@@ -6,7 +6,7 @@ import { M2_PER_MU, ZONE_CLASS_NAMES, type CheckKind, type Severity } from './ki
 import { ensurePrepared, ensureRoadControl, hasRoadControl, liveLayers, type LayerVersion } from './layers.ts'
 import type { CheckParams } from './params.ts'
 import { rulesForRun } from './rules.ts'
-import { scopeOccupationCount, scopeOf, scopeParcelCount, scopeParcels, scopeValues, type Scope } from './scope.ts'
+import { runTown, scopeOccupationCount, scopeOf, scopeParcelCount, scopeParcels, scopeValues, type Scope } from './scope.ts'
 import { CODE_VERSION, pin, runStatement } from './sql.ts'
 
 /** The kind of the background job that does a run (server/src/checks/job.ts). */
@@ -56,7 +56,7 @@ export async function createRun(db: Queryable, request: RunRequest): Promise<num
   const { rows } = await db.query<{ id: number }>(
     `INSERT INTO check_runs (trigger, kinds, scope, town, village, parcel_ids, params, code_version, created_by, heartbeat_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now()) RETURNING id`,
-    [request.trigger, request.kinds, scope.type, ...scopeValues(scope), JSON.stringify(request.params), CODE_VERSION, request.userId],
+    [request.trigger, request.kinds, scope.type, runTown(scope), ...scopeValues(scope).slice(1), JSON.stringify(request.params), CODE_VERSION, request.userId],
   )
   return rows[0]!.id
 }

@@ -1,11 +1,21 @@
 import type { Queryable } from '../db/db.ts'
 
-/** What a run looks at: the district, a town, a village, or listed parcels. */
+/**
+ * What a run looks at: the district, a town, a village, or listed parcels.
+ * A village's run, and one of parcels that lie in one town, also name that
+ * town (`town`, null for parcels of several), so a town's staff find it and
+ * no other town's do.
+ */
 export type Scope =
   | { type: 'district' }
   | { type: 'town'; town: string }
-  | { type: 'village'; village: string }
-  | { type: 'parcels'; ids: number[] }
+  | { type: 'village'; village: string; town: string | null }
+  | { type: 'parcels'; ids: number[]; town: string | null }
+
+/** The town a run is recorded under (check_runs.town): its own, or the one its village or parcels lie in. */
+export function runTown(scope: Scope): string | null {
+  return scope.type === 'district' ? null : scope.town
+}
 
 /** The scope as the $n values the check SQL takes: town, village, parcel ids (NULL: not restricted). */
 export function scopeValues(scope: Scope): [string | null, string | null, number[] | null] {
@@ -22,9 +32,9 @@ export function scopeOf(row: { scope: string; town: string | null; village: stri
     case 'town':
       return { type: 'town', town: row.town! }
     case 'village':
-      return { type: 'village', village: row.village! }
+      return { type: 'village', village: row.village!, town: row.town }
     case 'parcels':
-      return { type: 'parcels', ids: row.parcel_ids ?? [] }
+      return { type: 'parcels', ids: row.parcel_ids ?? [], town: row.town }
     default:
       return { type: 'district' }
   }
