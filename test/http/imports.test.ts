@@ -123,6 +123,26 @@ describe.each(backends())('imports on the %s database', (backend) => {
     expect(record.body).toMatchObject({ status: 'rejected', accepted: 0, rejected: 2, file_name: 'bad.geojson' })
   })
 
+  it('refuses a status or a problem it does not know, naming the column and the value, rather than keeping it aside', async () => {
+    const file = JSON.parse(newParcels('T-WORDS'))
+    file.features[0].properties['状态'] = '待定'
+    file.features[1].properties['问题'] = '侵占集体资产资源；乱收费'
+    file.features[2].properties['问题'] = '侵占；合同'
+    const parcels = await count('parcels')
+    const reply = await admin.upload('words.geojson', JSON.stringify(file))
+    expect(reply.status).toBe(422)
+    expect(reply.body.rejected.map((r: any) => [r.index, r.code])).toEqual([[0, 'unknown_status'], [1, 'unknown_problem']])
+    expect(reply.body.rejected[1].message).toContain('问题 = "侵占集体资产资源；乱收费"')
+    expect(await count('parcels')).toBe(parcels)
+  })
+
+  it('asks for a multipart upload when a file is posted as JSON', async () => {
+    const reply = await admin.post('/api/imports', JSON.parse(newParcels('T-JSON')), { 'accept-language': 'en' })
+    expect(reply.status).toBe(415)
+    expect(reply.body.error).toMatchObject({ code: 'unsupported_media_type' })
+    expect(reply.body.error.message).toBe('The request body must be multipart/form-data, got application/json')
+  })
+
   it('stores the good features in partial mode and reports the rest', async () => {
     const bad = JSON.parse(newParcels('T-PART'))
     bad.features[2].properties['镇街'] = '不存在镇'

@@ -23,8 +23,8 @@ export const ERRORS = {
   },
   unsupported_media_type: {
     status: 415,
-    zh: '请求体须为 application/json，收到 {type}',
-    en: 'The request body must be application/json, got {type}',
+    zh: '请求体须为 {expected}，收到 {type}',
+    en: 'The request body must be {expected}, got {type}',
   },
   invalid_parameter: {
     status: 400,

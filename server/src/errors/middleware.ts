@@ -14,6 +14,7 @@ interface BodyParserError {
   status?: number
   limit?: number
   charset?: string
+  encoding?: string
   message?: string
 }
 
@@ -24,7 +25,10 @@ function fromBodyParser(error: BodyParserError): AppError | undefined {
   }
   // JSON is UTF-8, -16 or -32 (RFC 8259 §8.1); body-parser refuses another charset or a Content-Encoding it lacks
   if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported') {
-    return new AppError('unsupported_media_type', { type: error.charset ? `charset ${error.charset}` : 'Content-Encoding' })
+    return new AppError('unsupported_media_type', {
+      expected: 'JSON in UTF-8, UTF-16 or UTF-32',
+      type: error.charset ? `charset ${error.charset}` : `Content-Encoding ${error.encoding ?? 'unknown'}`,
+    })
   }
   // the body did not parse, or did not arrive whole (entity.parse.failed, request.size.invalid, request.aborted …)
   if (typeof error.type === 'string' && error.status !== undefined && error.status >= 400 && error.status < 500) {

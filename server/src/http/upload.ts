@@ -22,7 +22,7 @@ const FRAMING_BYTES = 64 * 1024
 
 export function readUpload(req: Request, limit: UploadLimit): Promise<Upload> {
   if (!req.is('multipart/form-data')) {
-    return Promise.reject(new AppError('unsupported_media_type', { type: req.headers['content-type'] ?? 'none' }))
+    return Promise.reject(new AppError('unsupported_media_type', { expected: 'multipart/form-data', type: req.headers['content-type'] ?? 'none' }))
   }
   const declared = Number(req.headers['content-length'])
   if (declared > limit.maxBytes + FRAMING_BYTES) return Promise.reject(limit.tooLarge('upload', declared))

@@ -77,7 +77,7 @@ export function planParcels(features: RawFeature[], places: PlaceLookup, explici
       plan.problems.push(problem(feature, 'missing_code', 'no 地块编码 (parcel code) column or value'))
       continue
     }
-    const unmatched = mapped.unmatched.find((u) => ['town', 'village', 'category', 'status'].includes(u.field))
+    const unmatched = mapped.unmatched.find((u) => ['town', 'village', 'category', 'status', 'problems'].includes(u.field))
     if (unmatched) {
       plan.problems.push(problem(feature, unmatchedCode(unmatched.field), `${unmatched.column} = "${String(unmatched.value)}" is not known`, label))
       continue
@@ -104,6 +104,8 @@ function unmatchedCode(field: ParcelField): FeatureProblemCode {
   if (field === 'town') return 'unknown_town'
   if (field === 'village') return 'unknown_village'
   if (field === 'category') return 'unknown_category'
+  if (field === 'status') return 'unknown_status'
+  if (field === 'problems') return 'unknown_problem'
   return 'invalid_property'
 }
 

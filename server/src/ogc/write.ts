@@ -58,7 +58,7 @@ interface Body {
 
 function featureBody(req: Request, allowed: string[]): Body {
   if (!allowed.some((type) => req.is(type))) {
-    throw new AppError('unsupported_media_type', { type: req.headers['content-type'] ?? 'none' })
+    throw new AppError('unsupported_media_type', { expected: allowed.join(', '), type: req.headers['content-type'] ?? 'none' })
   }
   const body = req.body as unknown
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

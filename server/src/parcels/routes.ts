@@ -33,7 +33,7 @@ function sendFeature(res: Response, row: ParcelRow, status = 200): void {
 /** The body of POST and PATCH: a GeoJSON Feature (partial for PATCH). */
 function featureBody(req: Request): { properties: unknown; geometry: unknown } {
   if (!req.is('application/json') && !req.is('application/geo+json')) {
-    throw new AppError('unsupported_media_type', { type: req.headers['content-type'] ?? 'none' })
+    throw new AppError('unsupported_media_type', { expected: 'application/json, application/geo+json', type: req.headers['content-type'] ?? 'none' })
   }
   const body = req.body as unknown
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
