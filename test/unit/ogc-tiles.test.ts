@@ -1,9 +1,11 @@
 import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
 import { describe, expect, it } from 'vitest'
+import { ALL_ZONES, FINDINGS, layerSource, OCCUPATIONS, PARCELS } from '../../server/src/ogc/collections.ts'
 import { bboxInGisOrder, parseCrs } from '../../server/src/ogc/crs.ts'
 import { encodeTile, tileFeatures } from '../../server/src/tiles/encode.ts'
 import { parseTile, project, tileBounds } from '../../server/src/tiles/grid.ts'
+import { mvtColumns, mvtQuery } from '../../server/src/tiles/mvt.ts'
 
 const TILE = { z: 14, x: 13675, y: 6411 }
 
@@ -71,6 +73,33 @@ describe('vector tile encoding', () => {
     expect(() => parseTile('23', '0', '0')).toThrow()
     expect(() => parseTile('1', '-1', '0')).toThrow()
     expect(parseTile('14', '13675', '6411')).toEqual(TILE)
+  })
+})
+
+describe('tiles encoded by the PostGIS server', () => {
+  const sources = [PARCELS, OCCUPATIONS, FINDINGS, ALL_ZONES, layerSource({ id: 3, name: '城镇开发边界', kind: 'three_zones' })]
+
+  it('has the SQL of every tile field of every collection, named as the field', () => {
+    for (const source of sources) {
+      for (const field of new Set([...source.tileFields, ...source.styleFields])) {
+        expect(source.tileSql[field], `${source.id}.${field}`).toEqual(expect.any(String))
+      }
+      expect(mvtColumns(source, source.tileFields)).toMatch(new RegExp(`^${source.idColumn.replace('.', '\\.')} AS mvt_id, `))
+    }
+    expect(mvtColumns(PARCELS, ['id', 'problems'])).toBe(`p.id AS mvt_id, p.id AS "id", array_to_string(p.problems, ',') AS "problems"`)
+    expect(() => mvtColumns(OCCUPATIONS, ['colour'])).toThrow(/colour/)
+  })
+
+  it('encodes with ST_AsMVT, one layer and a labels layer, every value a parameter', () => {
+    const candidates = { sql: 'SELECT 1 WHERE p.town = $1', params: ['370215001'] }
+    const plan = { layer: 'parcels', tile: TILE, asPoints: false, withLabels: true }
+    const { sql, params } = mvtQuery(candidates, ['id', 'code'], plan)
+    expect(sql.match(/ST_AsMVT\(/g)).toHaveLength(2)
+    expect(sql).toContain('ST_AsMVTGeom(ST_Transform(')
+    expect(sql).toContain('ST_TileEnvelope($2::int, $3::int, $4::int)')
+    expect(sql).not.toMatch(/'parcels|13675|4096/)
+    expect(params).toEqual(['370215001', 14, 13675, 6411, 4096, 64, 'parcels', 'parcels-labels'])
+    expect(mvtQuery(candidates, ['id'], { ...plan, withLabels: false }).params).toHaveLength(7)
   })
 })
 

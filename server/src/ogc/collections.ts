@@ -41,6 +41,15 @@ export interface Source {
   /** What a map colours by: all a low-zoom tile carries besides the id. */
   styleFields: readonly string[]
   /**
+   * The SQL of each tile field over the source's row, for the tiles the
+   * PostGIS server encodes itself with ST_AsMVT (server/src/tiles/mvt.ts):
+   * the value tileProperties gives the field in the server, as text, an
+   * integer, float8 or boolean (ST_AsMVT leaves NULL out as tileProperties
+   * leaves out null, and would spread jsonb into keys of its own). Beside the
+   * fields and properties above so the two encoders are described together.
+   */
+  tileSql: Readonly<Record<string, string>>
+  /**
    * What a tile reads, when less than `columns`: the SQL of the columns a
    * tile needs (all its fields, or only the style fields of a low zoom) and
    * the properties made of them. 100,000 parcels make a district's tiles;
@@ -117,6 +126,14 @@ export const PARCELS: Source = {
   properties: (row) => parcelProperties(row as unknown as ParcelRow),
   tileFields: ['id', 'code', 'name', 'town', 'village', 'category', 'status', 'problems', 'area_mu', 'version'],
   styleFields: ['category', 'status', 'problems', 'town'],
+  tileSql: {
+    id: 'p.id', code: 'p.code', name: 'p.name', town: 'p.town', village: 'p.village',
+    category: 'p.category', status: 'p.status', version: 'p.version',
+    // as tileProperties writes an array
+    problems: "array_to_string(p.problems, ',')",
+    // as tile.properties below: m2ToMu, to 0.0001 亩
+    area_mu: 'round((p.area_m2 * 15 / 10000)::numeric, 4)::float8',
+  },
   tile: {
     columns: (full) =>
       full
@@ -188,6 +205,7 @@ export const OCCUPATIONS: Source = {
   }),
   tileFields: ['id', 'code', 'kind'],
   styleFields: ['kind'],
+  tileSql: { id: 'o.id', code: 'o.code', kind: 'o.kind' },
   filters: { code: text('o.code', 'occupation code'), kind: text('o.kind', 'building, shed, fence, pile, cultivation, …') },
   // a survey date stands for its day from 00:00 UTC, whatever the session's time zone
   temporal: { column: "(o.surveyed_at::timestamp AT TIME ZONE 'UTC')" },
@@ -230,6 +248,13 @@ export const FINDINGS: Source = {
   }),
   tileFields: ['id', 'run_id', 'kind', 'code', 'severity', 'parcel_id', 'zone_class', 'area_m2', 'message_zh', 'waived'],
   styleFields: ['kind', 'severity', 'waived'],
+  tileSql: {
+    id: 'f.id', run_id: 'f.run_id', kind: 'f.kind', code: 'f.code', severity: 'f.severity',
+    parcel_id: 'f.parcel_id', zone_class: 'f.zone_class', message_zh: 'f.message_zh',
+    // as properties above: m² to 0.01, waived while a live waiver holds
+    area_m2: 'round(f.area_m2::numeric, 2)::float8',
+    waived: 'finding_waiver(f) IS NOT NULL',
+  },
   filters: {
     run_id: integer('f.run_id', 'the check run'),
     parcel_id: integer('f.parcel_id', 'the parcel'),
@@ -288,6 +313,11 @@ export function layerSource(layer: LayerInfo): Source {
     changes: 'zones',
     tileFields: ['id', 'class', 'name', 'code', 'layer_id', 'road_class'],
     styleFields: ['class', 'layer_id', 'road_class'],
+    tileSql: {
+      id: 'z.id', class: 'z.class', name: 'z.name', code: 'z.code', layer_id: 'z.layer_id',
+      // as roadClass: only a text value
+      road_class: "CASE WHEN jsonb_typeof(z.attributes -> 'road_class') = 'string' THEN z.attributes ->> 'road_class' END",
+    },
     filters: { class: text('z.class', 'zone class'), code: text('z.code', 'zone code'), name: text('z.name', 'zone name') },
     writable: false,
     schema: {

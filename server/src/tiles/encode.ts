@@ -1,7 +1,8 @@
 // Turns clipped lon/lat GeoJSON geometries into Mapbox Vector Tile features
-// (spec 2.1) and the tile's bytes. The same code serves both databases: the
-// embedded PostGIS has no ST_AsMVT (built without protobuf-c), and one
-// encoder keeps the tiles of the two drivers identical.
+// (spec 2.1) and the tile's bytes, for the embedded database only: its
+// PostGIS has no ST_AsMVT (built without protobuf-c). The PostGIS server
+// encodes its tiles itself (mvt.ts) with the same features, properties and
+// grid; test/http/ogc-tiles.test.ts holds the two to the same contents.
 import { fromGeojsonVt } from '@maplibre/vt-pbf'
 import type { Geometry, Position } from 'geojson'
 import type { TileProperties } from '../ogc/collections.ts'
