@@ -264,6 +264,38 @@ describe.each(backends())('imports on the %s database', (backend) => {
     expect(reply.body.error.code).toBe('upload_too_large')
   })
 
+  it('refuses a 200 MB upload sent in chunks, without a declared length, and stores nothing', async () => {
+    const boundary = 'jiyuan-chunked-upload'
+    const head = new TextEncoder().encode(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.geojson"\r\n` +
+        'Content-Type: application/geo+json\r\n\r\n{"type":"FeatureCollection","features":[] ',
+    )
+    const tail = new TextEncoder().encode(`\r\n--${boundary}--\r\n`)
+    const megabyte = new Uint8Array(1024 * 1024).fill(0x20)
+    let sent = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(head)
+        if (sent === 200) {
+          controller.enqueue(tail)
+          controller.close()
+        } else controller.enqueue(megabyte)
+        sent += 1
+      },
+    })
+    const parcels = await count('parcels')
+    const imports = await count('imports')
+    const response = await fetch(`${admin.url}/api/imports`, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: admin.cookie! },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    expect(response.status).toBe(413)
+    expect(((await response.json()) as any).error.code).toBe('upload_too_large')
+    expect([await count('parcels'), await count('imports')]).toEqual([parcels, imports])
+  })
+
   it('lists imports with who, when, the file, the counts and what was detected', async () => {
     const list = await admin.get('/api/imports')
     expect(list.status).toBe(200)
