@@ -13,7 +13,8 @@ import { toUser } from '../server/src/auth/credentials.ts'
 import { readConfig } from '../server/src/config.ts'
 import { openDatabase } from '../server/src/db/open.ts'
 import { AppError } from '../server/src/errors/app-error.ts'
-import { runImport } from '../server/src/import/run.ts'
+import { importRequest } from '../server/src/import/routes.ts'
+import { runImport, type ImportRequest } from '../server/src/import/run.ts'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -42,8 +43,22 @@ async function main(): Promise<number> {
     console.error(`${file} is larger than the upload limit of ${config.importLimits.maxUploadBytes} bytes`)
     return 1
   }
-  if (values.mode !== 'atomic' && values.mode !== 'partial') {
-    console.error(`--mode must be atomic or partial, got "${values.mode}"`)
+  // the flags as the route's form fields, read by the route's own rules
+  const fields: Record<string, string> = { target: values.target!, mode: values.mode! }
+  if (values.srid !== undefined) fields.srid = values.srid
+  if (values.encoding !== undefined) fields.encoding = values.encoding
+  if (values.class !== undefined) fields.class = values.class
+  if (values.mapping !== undefined) fields.mapping = values.mapping
+  if (values['make-valid']) fields.makeValid = 'true'
+  if (values.gcj02) fields.gcj02 = 'true'
+  if (values['dry-run']) fields.dry_run = 'true'
+  const upload = { bytes: readFileSync(file), fileName: path.basename(file), fields }
+  let request: ImportRequest
+  try {
+    request = importRequest(upload, config.importLimits)
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    console.error(`${error.code}: ${error.message_in('en')}`)
     return 2
   }
   const { db } = await openDatabase(config)
@@ -56,20 +71,7 @@ async function main(): Promise<number> {
       console.error(`no user "${values.user}" in this database`)
       return 1
     }
-    const report = await runImport(db, toUser(rows[0]), {
-      bytes: readFileSync(file),
-      fileName: path.basename(file),
-      target: values.target!,
-      mode: values.mode,
-      makeValid: values['make-valid']!,
-      srid: values.srid ? Number(values.srid) : undefined,
-      encoding: values.encoding,
-      gcj02: values.gcj02,
-      mapping: values.mapping ? JSON.parse(values.mapping) : undefined,
-      zoneClass: values.class,
-      dryRun: values['dry-run'],
-      limits: config.importLimits,
-    })
+    const report = await runImport(db, toUser(rows[0]), request)
     console.log(JSON.stringify(report, null, 2))
     return report.status === 'rejected' ? 1 : 0
   } catch (error) {

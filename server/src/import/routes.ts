@@ -43,7 +43,8 @@ function mapping(fields: Record<string, string>): ExplicitMapping | undefined {
   throw new AppError('invalid_parameter', { field: 'mapping', value: quote(value), reason: 'a JSON object {"column": "property"}' })
 }
 
-function importRequest(upload: Upload, limits: ImportLimits): ImportRequest {
+/** The import a form asks for (the route's fields; `npm run import` passes its flags as the same fields). */
+export function importRequest(upload: Upload, limits: ImportLimits): ImportRequest {
   const { fields } = upload
   const mode = fields.mode || 'atomic'
   if (mode !== 'atomic' && mode !== 'partial') {
