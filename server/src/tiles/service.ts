@@ -12,8 +12,8 @@ import { renderTile, type TileFilter } from './render.ts'
 
 /** From this many parcels on, the overview tiles are drawn at start: cold, each takes ~0.5–2 s embedded. */
 export const WARM_PARCELS = 20_000
-/** The zooms of a district seen whole, on a tablet (8) to a wide screen (11). */
-const WARM_ZOOMS = [8, 9, 10, 11]
+/** The zooms of a district seen whole, on a tablet (8) to a wide screen (11), and of a town (12, 13). */
+const WARM_ZOOMS = [8, 9, 10, 11, 12, 13]
 
 /** Whoever reads the whole district: the scope the overview is drawn for (admins, analysts, viewers). */
 const DISTRICT_READER: User = { id: 0, username: 'tile-overview', displayName: null, role: 'viewer', town: null }
