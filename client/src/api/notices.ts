@@ -17,3 +17,14 @@ export function villageNotices(village: string, signal?: AbortSignal): Promise<N
     signal,
   })
 }
+
+/**
+ * Posts the village's public notice (公示) today: a snapshot of its parcels,
+ * with where objections go (office, telephone or address).
+ */
+export function postNotice(village: string, objectionsTo: string): Promise<NoticeSummary> {
+  return request<NoticeSummary>(`/api/villages/${encodeURIComponent(village)}/notices`, {
+    method: 'POST',
+    body: { objections_to: objectionsTo },
+  })
+}

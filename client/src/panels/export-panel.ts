@@ -8,7 +8,7 @@ import {
   type ParcelExportFormat,
   type ShapefileOptions,
 } from '../api/exports.ts'
-import { villageNotices } from '../api/notices.ts'
+import { postNotice, villageNotices } from '../api/notices.ts'
 import { categoryName } from '../domain/categories.ts'
 import { filterQuery, type ParcelFilter } from '../filters/filter.ts'
 import { problemName, statusName } from '../format/names.ts'
@@ -38,30 +38,75 @@ function link(href: string, label: string, format: string): HTMLAnchorElement {
   return h('a', { href, download: '', class: 'download', 'data-format': format }, label)
 }
 
-/** The village's live notices (公示) as PDF links, filled in once listed. */
-function noticeLinks(village: string): HTMLElement {
+/**
+ * The village's live notices (公示) as PDF links, filled in once listed, and
+ * for a user who may change the village's parcels a form to post one today.
+ */
+function noticeLinks(village: string, mayPost: boolean): HTMLElement {
   const slot = h('div', { class: 'downloads', 'data-notices': village })
-  villageNotices(village)
-    .then((notices) => {
-      const live = notices.filter((n) => n.withdrawn_at === null)
-      slot.replaceChildren(
-        ...(live.length === 0
-          ? [h('span', { class: 'note' }, t('export.noNotice'))]
-          : live.map((n) =>
-              link(
-                n.notice_pdf,
-                t('details.notice', { from: n.posted_on, to: n.ends_on }),
-                'notice',
-              ),
-            )),
+  const fill = () =>
+    villageNotices(village)
+      .then((notices) => {
+        const live = notices.filter((n) => n.withdrawn_at === null)
+        slot.replaceChildren(
+          ...(live.length === 0
+            ? [h('span', { class: 'note' }, t('export.noNotice'))]
+            : live.map((n) =>
+                link(
+                  n.notice_pdf,
+                  t('details.notice', { from: n.posted_on, to: n.ends_on }),
+                  'notice',
+                ),
+              )),
+          ...(mayPost ? [noticeForm(village, fill)] : []),
+        )
+      })
+      .catch((error: unknown) =>
+        slot.replaceChildren(
+          h('span', { class: 'error' }, error instanceof Error ? error.message : String(error)),
+        ),
       )
-    })
-    .catch((error: unknown) =>
-      slot.replaceChildren(
-        h('span', { class: 'error' }, error instanceof Error ? error.message : String(error)),
-      ),
-    )
+  void fill()
   return slot
+}
+
+/** Where objections go, and a button posting the notice; the links are listed anew once posted. */
+function noticeForm(village: string, posted: () => Promise<void>): HTMLFormElement {
+  const objections = h('input', {
+    name: 'objections_to',
+    required: true,
+    minlength: '2',
+    maxlength: '500',
+    placeholder: t('export.noticeObjectionsHint'),
+  })
+  const status = h('span', { class: 'note', 'data-notice-status': '' })
+  const submit = h('button', { type: 'submit' }, t('export.noticePost'))
+  const form = h(
+    'form',
+    { class: 'notice-form', 'data-action': 'post-notice' },
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('export.noticeObjections')), objections),
+    submit,
+    status,
+  )
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    submit.disabled = true
+    status.className = 'note'
+    status.textContent = t('export.noticePosting')
+    postNotice(village, objections.value.trim())
+      .then(posted)
+      .catch((error: unknown) => {
+        submit.disabled = false
+        status.className = 'error'
+        status.textContent = error instanceof Error ? error.message : String(error)
+      })
+  })
+  return form
+}
+
+/** A writer whose scope holds the village's town may post its notice. */
+function mayPostNotice(ws: Workspace, town: string | undefined): boolean {
+  return ws.can('parcel.write') && (ws.user.town === null || ws.user.town === town)
 }
 
 function mountExport(ws: Workspace, panel: HTMLElement): () => void {
@@ -134,7 +179,7 @@ function mountExport(ws: Workspace, panel: HTMLElement): () => void {
               ),
               link(villageDossiersUrl(village), t('export.dossiers'), 'village-dossiers'),
             ),
-            noticeLinks(village),
+            noticeLinks(village, mayPostNotice(ws, town)),
           )
         : h('p', { class: 'note' }, t('export.villageNone')),
       town

@@ -388,8 +388,8 @@ export const ERRORS = {
   },
   notice_required: {
     status: 409,
-    zh: '地块 {parcel} 不在村 {village} 的任何有效公示中：请先发布公示（POST /api/villages/{village}/notices）',
-    en: 'Parcel {parcel} is not listed in any live notice of village {village}: post one first (POST /api/villages/{village}/notices)',
+    zh: '地块 {parcel} 不在村 {village} 的任何有效公示中：请先发布公示（地图“导出”页筛选该村后发布，或 POST /api/villages/{village}/notices）',
+    en: 'Parcel {parcel} is not listed in any live notice of village {village}: post one first (the Export tab of the map with the village filtered, or POST /api/villages/{village}/notices)',
   },
   notice_period_running: {
     status: 409,
