@@ -1,30 +1,18 @@
-import { existsSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
 import { PNG } from 'pngjs'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ParcelCollection, ParcelFeature } from '../../client/src/api/parcels.ts'
+import { ROOT } from '../../server/src/config.ts'
 import { CATEGORIES } from '../../server/src/domain/categories.ts'
 import { labelPoint } from '../../server/src/domain/label-point.ts'
 import { ZONE_STYLES } from '../../server/src/domain/zone-classes.ts'
 import { TEST_USERS } from '../helpers/fixtures.ts'
 import { startServerProcess } from '../helpers/app.ts'
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, hasChromium, mapReady, moveTo, openTab, screenshot } from '../helpers/browser.ts'
 
-const ROOT = path.resolve(import.meta.dirname, '../..')
-const ARTIFACTS = path.join(ROOT, 'test/artifacts/e2e')
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const LAPTOP = { width: 1280, height: 800 }
 const TABLET = { width: 768, height: 1024 }
 /** 田横镇 */
@@ -32,7 +20,6 @@ const TIANHENG = '370215101'
 const [IDLE, COLLECTIVE, INTENSIVE] = CATEGORIES.map((c) => c.code) as [string, string, string]
 const COLORS = CATEGORIES.map((c) => c.color)
 
-const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium && process.env.CI !== 'true') {
   console.warn(`skipping the map page tests: no Chromium at ${CHROMIUM} (apt-get install chromium)`)
 }
@@ -99,24 +86,7 @@ function changedShare(before: Buffer, after: Buffer, area: Box, excluded: Box[])
   return changed / total
 }
 
-async function screenshot(page: Page, name: string): Promise<Buffer> {
-  const png = await page.screenshot()
-  await writeFile(path.join(ARTIFACTS, name), png)
-  return png
-}
 
-/**
- * Waits until the map has drawn the boundaries and the tiles of the current
- * view and filter. Polled on a timer: waiting for the selector polls on
- * animation frames, and once missed a state that held (the dashboard's bar
- * click) until the test timed out.
- */
-async function mapReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelector('.map')?.getAttribute('data-map-state') === 'ready', null, {
-    timeout: 60_000,
-    polling: 200,
-  })
-}
 
 /** The map's box on the page, and what floats over it. */
 async function mapArea(page: Page): Promise<{ area: Box; excluded: Box[] }> {
@@ -132,23 +102,7 @@ async function categoryPixels(page: Page, name: string): Promise<number[]> {
   return countColors(png, COLORS, area, excluded)
 }
 
-/** Moves the map through its URL hash (zoom/lat/lon) and waits until the new view is drawn. */
-async function moveTo(page: Page, zoom: number, lon: number, lat: number): Promise<void> {
-  await page.evaluate(
-    (hash) =>
-      new Promise<void>((resolve) => {
-        addEventListener('hashchange', () => setTimeout(resolve, 0), { once: true })
-        location.hash = hash
-      }),
-    `#${zoom}/${lat}/${lon}`,
-  )
-  await mapReady(page)
-}
 
-async function openTab(page: Page, id: string): Promise<void> {
-  await page.click(`.tabs [data-tab="${id}"]`)
-  await page.waitForSelector(`#panel-${id}:not([hidden])`)
-}
 
 /** The filter through the 筛选 tab's select, as a user picks it. */
 async function pick(page: Page, name: string, value: string): Promise<void> {

@@ -13,21 +13,10 @@ import type { MultiPolygon, Position } from 'geojson'
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROOT } from '../../server/src/config.ts'
 import { startServerProcess } from '../helpers/app.ts'
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, hasChromium, mapReady, moveTo, openTab, screenshot } from '../helpers/browser.ts'
 
-const ROOT = path.resolve(import.meta.dirname, '../..')
-const ARTIFACTS = path.join(ROOT, 'test/artifacts/e2e')
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const VIEWPORT = { width: 1280, height: 800 }
 
 // data-samples/expected.json: 370215101021-011 and -031 overlap; -010 lies west of them, alone.
@@ -37,7 +26,6 @@ const TIANHENG = '370215101'
 const DRAWN = 'E2E-DRAW-1'
 const IMPORTED = 'E2E-IMPORT-1'
 
-const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium && process.env.CI !== 'true') {
   console.warn(
     `skipping the map tools tests: no Chromium at ${CHROMIUM} (apt-get install chromium)`,
@@ -50,26 +38,8 @@ interface Feature {
   geometry: MultiPolygon
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await writeFile(path.join(ARTIFACTS, name), await page.screenshot())
-}
 
-async function mapReady(page: Page): Promise<void> {
-  await page.waitForSelector('.map[data-map-state="ready"]', { timeout: 60_000 })
-}
 
-/** Moves the map through its URL hash and waits until the new view is drawn. */
-async function moveTo(page: Page, zoom: number, lon: number, lat: number): Promise<void> {
-  await page.evaluate(
-    (hash) =>
-      new Promise<void>((resolve) => {
-        addEventListener('hashchange', () => setTimeout(resolve, 0), { once: true })
-        location.hash = hash
-      }),
-    `#${zoom}/${lat}/${lon}`,
-  )
-  await mapReady(page)
-}
 
 /** The view in the URL hash: centre lon/lat and zoom. */
 async function view(page: Page): Promise<{ lon: number; lat: number; zoom: number }> {
@@ -104,10 +74,6 @@ async function clickAt(page: Page, at: Position): Promise<void> {
   await page.waitForTimeout(250)
 }
 
-async function openTab(page: Page, id: string): Promise<void> {
-  await page.click(`.tabs [data-tab="${id}"]`)
-  await page.waitForSelector(`#panel-${id}:not([hidden])`)
-}
 
 function api<T = any>(page: Page, route: string): Promise<T> {
   return page.evaluate(async (r) => (await fetch(r)).json(), route) as Promise<T>
@@ -558,20 +524,16 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('the map tools', () =
       )
     }
 
-    // a village chosen: its ledgers, dossiers and its notice (公示) as a PDF
-    const posted = await page.evaluate(async () => {
-      const response = await fetch('/api/villages/370215101021/notices', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ objections_to: '田横镇农村经营管理站' }),
-      })
-      return response.status
-    })
-    expect(posted).toBe(201)
+    // a village chosen: its ledgers, dossiers, and its notice (公示) posted from the panel, as a PDF
     await openTab(page, 'filter')
     await page.selectOption('#panel-filter select[name="village"]', '370215101021')
     await mapReady(page)
     await openTab(page, 'export')
+    const form = page.locator('[data-notices] form[data-action="post-notice"]')
+    await form.waitFor()
+    expect(await page.locator('[data-notices] .note').first().textContent()).toBe('该村尚无有效的公示')
+    await form.locator('input[name="objections_to"]').fill('田横镇农村经营管理站')
+    await form.locator('button[type="submit"]').click()
     const notice = page.locator('[data-notices] a[data-format="notice"]')
     await notice.waitFor()
     const [pdf] = await Promise.all([page.waitForEvent('download'), notice.click()])
@@ -639,6 +601,13 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('the map tools', () =
         )
         .count(),
     ).toBe(0)
+    // a village's notice: the viewer gets its PDF, not the form that posts one
+    await openTab(viewer, 'filter')
+    await viewer.selectOption('#panel-filter select[name="town"]', TIANHENG)
+    await viewer.selectOption('#panel-filter select[name="village"]', '370215101021')
+    await openTab(viewer, 'export')
+    await viewer.locator('[data-notices] a[data-format="notice"]').waitFor()
+    expect(await viewer.locator('form[data-action="post-notice"]').count()).toBe(0)
     await screenshot(viewer, 'tools-13-viewer.png')
     await context.close()
   })
