@@ -16,20 +16,16 @@
  *   parcels of its town (their village code changed, nothing else);
  *   target under 60 s. Baseline: the Shapefile export of the same 200 parcels.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
 import { createApp } from '../../server/src/app.ts'
 import { createUser } from '../../server/src/auth/users.ts'
 import { readConfig } from '../../server/src/config.ts'
 import type { Db } from '../../server/src/db/db.ts'
-import { openEmbedded } from '../../server/src/db/embedded.ts'
 import { prepare } from '../../server/src/db/open.ts'
-import { openServer } from '../../server/src/db/server.ts'
+import { scratchDb } from './scratch.ts'
 import { JOB_HANDLERS } from '../../server/src/jobs/handlers.ts'
 import { startJobWorker } from '../../server/src/jobs/worker.ts'
 import { setLogLevel } from '../../server/src/log.ts'
@@ -62,32 +58,8 @@ async function series(runs: number, work: () => Promise<unknown>): Promise<{ p50
   return { p50: percentile(times, 0.5), p95: percentile(times, 0.95) }
 }
 
-async function openBenchDb(): Promise<{ db: Db; close(): Promise<void> }> {
-  const url = values['database-url']
-  if (!url) {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'jiyuan-bench-reports-'))
-    const db = await openEmbedded({ dataDir: dir })
-    return { db, close: async () => (await db.close(), await rm(dir, { recursive: true, force: true })) }
-  }
-  const admin = new pg.Client({ connectionString: url })
-  await admin.connect()
-  await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`)
-  await admin.query(`CREATE DATABASE ${BENCH_DB}`)
-  const target = new URL(url)
-  target.pathname = `/${BENCH_DB}`
-  const db = await openServer(target.toString())
-  return {
-    db,
-    close: async () => {
-      await db.close()
-      await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`)
-      await admin.end()
-    },
-  }
-}
-
 async function main(): Promise<void> {
-  const { db, close } = await openBenchDb()
+  const { db, close } = await scratchDb(values['database-url'], BENCH_DB, 'jiyuan-bench-reports-')
   try {
     const { postgis } = await prepare(db)
     const loaded = await timed(() => loadSamples(db, path.join(import.meta.dirname, '../../data-samples')))

@@ -25,22 +25,18 @@
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
 import { chromium } from 'playwright-core'
 import { build } from 'vite'
 import { createApp } from '../../server/src/app.ts'
 import { createUser } from '../../server/src/auth/users.ts'
 import { readConfig, ROOT } from '../../server/src/config.ts'
 import type { Db } from '../../server/src/db/db.ts'
-import { openEmbedded } from '../../server/src/db/embedded.ts'
 import { prepare } from '../../server/src/db/open.ts'
-import { openServer } from '../../server/src/db/server.ts'
+import { scratchDb } from './scratch.ts'
 import { setLogLevel } from '../../server/src/log.ts'
 import { loadSamples } from '../../server/src/samples/load.ts'
 
@@ -87,29 +83,6 @@ function tilesOfView({ lon, lat, zoom }: View): Tile[] {
     for (let y = Math.floor(cy - hh); y <= Math.floor(cy + hh); y++) tiles.push({ z, x, y })
   }
   return tiles
-}
-
-async function openDb(url: string | undefined): Promise<{ db: Db; close(): Promise<void> }> {
-  if (!url) {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'jiyuan-bench-tiles-'))
-    const db = await openEmbedded({ dataDir: dir })
-    return { db, close: async () => (await db.close(), await rm(dir, { recursive: true, force: true })) }
-  }
-  const admin = new pg.Client({ connectionString: url })
-  await admin.connect()
-  await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`)
-  await admin.query(`CREATE DATABASE ${BENCH_DB}`)
-  const target = new URL(url)
-  target.pathname = `/${BENCH_DB}`
-  const db = await openServer(target.toString())
-  return {
-    db,
-    close: async () => {
-      await db.close()
-      await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`)
-      await admin.end()
-    },
-  }
 }
 
 /** Where users look: the district, five towns, ten villages, twenty parcels (the same in every run). */
@@ -268,7 +241,7 @@ async function pageFigures(app: Started, label: string): Promise<Figures> {
 }
 
 async function measure(label: string, url: string | undefined): Promise<Figures> {
-  const { db, close } = await openDb(url)
+  const { db, close } = await scratchDb(url, BENCH_DB, 'jiyuan-bench-tiles-')
   try {
     const { postgis } = await prepare(db)
     const [counts, loadMs] = await timed(() => loadSamples(db, LARGE))

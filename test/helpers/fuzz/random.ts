@@ -1,21 +1,18 @@
-// A small seeded random source for the fuzz cases: mulberry32 (Tommy
-// Ettinger's 32-bit generator), enough for test inputs and the same on every
-// machine, so a failing case is found again from its seed and index.
+// The seeded random source of the fuzz cases: the sample generator's
+// mulberry32 stream (scripts/samples/prng.ts), the same on every machine, so
+// a failing case is found again from its seed and index.
+import { Rng } from '../../../scripts/samples/prng.ts'
 
 export class Random {
-  private state: number
+  private readonly stream: Rng
 
   constructor(seed: number) {
-    this.state = seed >>> 0
+    this.stream = new Rng(seed)
   }
 
   /** A number in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0
-    let t = this.state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    return this.stream.next()
   }
 
   /** An integer in [0, n). */
