@@ -2,7 +2,7 @@
 // of the file has gone (fetch cannot). A dry run with preview reads and checks
 // the file and returns its features; nothing is stored until a second,
 // confirmed upload of the same file.
-import type { FeatureCollection, Geometry } from 'geojson'
+import type { ImportReport as ServerImportReport } from '../../../server/src/import/run.ts'
 import { getLanguage, t } from '../i18n/index.ts'
 import { ApiError } from './http.ts'
 
@@ -14,39 +14,8 @@ export interface ImportFields {
   encoding?: string
 }
 
-export interface ImportReport {
-  import_id: number | null
-  status: 'stored' | 'rejected' | 'dry_run'
-  target: string
-  feature_count: number
-  accepted: number
-  rejected: { index: number; code: string; message: string }[]
-  created: number
-  updated: number
-  unchanged: number
-  repaired: number
-  detected: {
-    format: string
-    layer_name: string
-    srid: number
-    crs_name: string
-    crs_source: string
-    encoding: string | null
-    encoding_source: string | null
-    gcj02: boolean
-  }
-  /** source column → parcel property */
-  mapping: Record<string, string>
-  warnings: string[]
-  preview?: FeatureCollection<
-    Geometry,
-    { index: number; label: string | null; rejected: string | null }
-  > & {
-    truncated: boolean
-  }
-  /** on a 422: why the whole file was refused */
-  error?: { code: string; message: string }
-}
+/** The import's report, as the server writes it; on a 422 also why the whole file was refused. */
+export type ImportReport = ServerImportReport & { error?: { code: string; message: string } }
 
 export interface UploadProgress {
   /** the upload's share sent, 0–1 */

@@ -1,22 +1,9 @@
 import { filterQuery, type ParcelFilter } from '../filters/filter.ts'
 import { request } from './http.ts'
+import type { Statistics } from '../../../server/src/reports/statistics.ts'
 
-/** Parcel count and area of one bar: areas ellipsoidal on the CGCS2000 ellipsoid. */
-export interface Tally {
-  code: string
-  name: string
-  parcels: number
-  area_m2: number
-  area_mu: number
-}
-
-export interface Statistics {
-  total: { parcels: number; area_m2: number; area_mu: number }
-  by_town: Tally[]
-  by_category: Tally[]
-  by_status: Tally[]
-  by_problem: Tally[]
-}
+/** A bar's parcel count and area, and the dashboard's totals: areas ellipsoidal on the CGCS2000 ellipsoid. */
+export type { Statistics, Tally } from '../../../server/src/reports/statistics.ts'
 
 const cache = new Map<string, { answer: Promise<Statistics>; at: number }>()
 /** Answers kept: the filters a session goes back and forth between. */
