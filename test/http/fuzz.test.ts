@@ -9,7 +9,6 @@
 // gets a tenth of it. FUZZ_SEED picks another run, FUZZ_SCALE multiplies
 // the number of cases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Db } from '../../server/src/db/db.ts'
 import { DEFAULT_LIMITS } from '../../server/src/import/types.ts'
 import { startTestApp, type Client, type TestApp } from '../helpers/app.ts'
 import { backends } from '../helpers/backends.ts'
@@ -19,6 +18,7 @@ import { caseRandom, type Random } from '../helpers/fuzz/random.ts'
 import { brokenJson, contentType } from '../helpers/fuzz/text.ts'
 import { json } from '../helpers/fuzz/values.ts'
 import { HUANXIU, newParcel, villageSpot } from '../helpers/workflow.ts'
+import { fingerprintQuery } from '../helpers/fingerprint.ts'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20251204)
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1)
@@ -56,21 +56,8 @@ interface Outcome {
   request: Request
 }
 
-/** Tables a refused request may still write (sign-in bookkeeping, the audit and import logs). */
-const BOOKKEEPING = /^(sessions|login_attempts|imports|schema_migrations|spatial_ref_sys)$|audit/
 /** Tables an accepted case writes: the parcels, their history, the re-check after a save, tile and job bookkeeping. */
 const WRITTEN_WHEN_ACCEPTED = /^(parcels|parcel_versions)$|^check_|tile|job/
-
-async function fingerprintSql(db: Db): Promise<string> {
-  const { rows } = await db.query<{ name: string }>(
-    `SELECT table_name AS name FROM information_schema.tables
-     WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
-  )
-  return rows
-    .filter(({ name }) => !BOOKKEEPING.test(name))
-    .map(({ name }) => `SELECT '${name}' AS name, count(*)::int AS n, coalesce(sum(xmin::text::bigint), 0)::text AS xmins FROM "${name}"`)
-    .join(' UNION ALL ')
-}
 
 function preview(body: Uint8Array | FormData): string {
   if (body instanceof FormData) {
@@ -93,7 +80,7 @@ describe.each(BACKENDS)('bad input on the %s database', (backend) => {
   let spot: Spot
   /** one parcel per lane for PATCH cases, with its current ETag */
   const targets: { id: number; etag: string }[] = []
-  let fingerprintQuery: string
+  let fingerprintSql: string
   let run = 0
 
   beforeAll(async () => {
@@ -105,13 +92,13 @@ describe.each(BACKENDS)('bad input on the %s database', (backend) => {
       const parcel = await newParcel(app, admin, HUANXIU, `T-FZ-PATCH-${lane}`, lane)
       targets.push({ id: parcel.properties.id, etag: `"${parcel.properties.version}"` })
     }
-    fingerprintQuery = await fingerprintSql(app.db)
+    fingerprintSql = await fingerprintQuery(app.db)
     console.log(`fuzz seed ${SEED}, scale ${SCALE} (FUZZ_SEED, FUZZ_SCALE)`)
   })
   afterAll(async () => app?.close())
 
   async function fingerprint(): Promise<Map<string, string>> {
-    const { rows } = await app.db.query<{ name: string; n: number; xmins: string }>(fingerprintQuery)
+    const { rows } = await app.db.query<{ name: string; n: number; xmins: string }>(fingerprintSql)
     return new Map(rows.map((row) => [row.name, `${row.n}/${row.xmins}`]))
   }
 

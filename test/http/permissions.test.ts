@@ -10,6 +10,7 @@ import type { Db } from '../../server/src/db/db.ts'
 import { startTestApp, type Reply, type TestApp } from '../helpers/app.ts'
 import { backends } from '../helpers/backends.ts'
 import { Fixtures, given, OTHER_TOWN, OWN_TOWN, ROLES, type Given, type Role, type Scope } from '../helpers/permissions.ts'
+import { fingerprintQuery } from '../helpers/fingerprint.ts'
 import { listRoutes } from '../helpers/routes.ts'
 
 type Expected = number | { own: number; other: number }
@@ -174,28 +175,6 @@ describe('the permission table', () => {
     expect(listed.filter((route, i) => listed.indexOf(route) !== i), 'routes listed twice').toEqual([])
   })
 })
-
-/**
- * Tables a refused request may still write: sign-in bookkeeping, the audit
- * log, and the import log, which records a refused file with its report.
- */
-const BOOKKEEPING = /^(sessions|login_attempts|imports|schema_migrations|spatial_ref_sys)$|audit/
-
-/**
- * A fingerprint of every other table: its row count and the sum of its rows'
- * xmin (the transaction that wrote each row version), which any insert,
- * update or delete changes.
- */
-async function fingerprintQuery(db: Db): Promise<string> {
-  const { rows } = await db.query<{ name: string }>(
-    `SELECT table_name AS name FROM information_schema.tables
-     WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
-  )
-  return rows
-    .filter(({ name }) => !BOOKKEEPING.test(name))
-    .map(({ name }) => `SELECT '${name}' AS name, count(*)::int AS n, coalesce(sum(xmin::text::bigint), 0)::text AS xmins FROM "${name}"`)
-    .join(' UNION ALL ')
-}
 
 function scopesOf(row: Row, role: Role): Scope[] {
   if (!row.given.scoped) return ['none']
