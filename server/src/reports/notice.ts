@@ -225,13 +225,13 @@ export function noticePdf(notice: Notice, publicUrl: string): Pdf {
   const total = notice.parcels.reduce((sum, p) => sum + p.area_m2, 0)
   table(doc, [
     { header: '序号', width: 0.6 },
-    { header: '地块编码', width: 2 },
+    { header: '地块编码', width: 2.4 },
     { header: '名称', width: 2.2 },
     { header: '类型', width: 1.8 },
     { header: '位置', width: 2 },
     { header: '面积（亩）', width: 1.1, align: 'right' },
     { header: '权属', width: 1.8 },
-    { header: '四至', width: 4.2 },
+    { header: '四至', width: 3.8 },
   ], notice.parcels.map((p, i) => [
     String(i + 1), p.code, p.name, p.category_name, p.location ?? '', fixed2(p.area_mu), p.ownership ?? '', p.four_sides,
   ]), 7.5)
