@@ -28,6 +28,8 @@ import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { ROOT } from '../../server/src/config.ts'
+import { tileAt } from '../../server/src/tiles/grid.ts'
+import { Rng } from '../samples/prng.ts'
 
 const { values } = parseArgs({
   options: {
@@ -74,22 +76,14 @@ interface Figures {
   cpu: number
 }
 
-// A small seeded generator (mulberry32), so every run asks for the same tiles.
+/** A seeded stream (the sample generator's mulberry32), so every run asks for the same tiles. */
 function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = Math.imul(state ^ (state >>> 15), state | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const rng = new Rng(seed)
+  return () => rng.next()
 }
 
 function tileOf(lon: number, lat: number, z: number): string {
-  const size = 2 ** z
-  const phi = (lat * Math.PI) / 180
-  const x = Math.floor(((lon + 180) / 360) * size)
-  const y = Math.floor(((1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2) * size)
+  const { x, y } = tileAt(lon, lat, z)
   return `/tiles/parcels/${z}/${x}/${y}.mvt`
 }
 

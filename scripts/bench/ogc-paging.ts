@@ -17,16 +17,15 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
 import { createApp } from '../../server/src/app.ts'
 import { createUser } from '../../server/src/auth/users.ts'
 import { readConfig, ROOT } from '../../server/src/config.ts'
 import type { Db } from '../../server/src/db/db.ts'
-import { openEmbedded } from '../../server/src/db/embedded.ts'
 import { prepare } from '../../server/src/db/open.ts'
-import { openServer } from '../../server/src/db/server.ts'
 import { setLogLevel } from '../../server/src/log.ts'
 import { loadSamples } from '../../server/src/samples/load.ts'
+import { tileAt } from '../../server/src/tiles/grid.ts'
+import { scratchDb } from './scratch.ts'
 
 const { values } = parseArgs({
   options: {
@@ -93,10 +92,7 @@ async function page(db: Db, postgis: string): Promise<boolean> {
 /** The parcel tile over the district's middle (120.55°E, 36.41°N) at zooms 10, 12 and 14. */
 async function timeTiles(url: string, cookie: string, driver: string): Promise<void> {
   for (const z of [10, 12, 14]) {
-    const size = 2 ** z
-    const phi = (36.41 * Math.PI) / 180
-    const x = Math.floor(((120.55 + 180) / 360) * size)
-    const y = Math.floor(((1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2) * size)
+    const { x, y } = tileAt(120.55, 36.41, z)
     const started = performance.now()
     const response = await fetch(`${url}/tiles/parcels/${z}/${x}/${y}.mvt`, { headers: { cookie } })
     const bytes = (await response.arrayBuffer()).byteLength
@@ -104,36 +100,14 @@ async function timeTiles(url: string, cookie: string, driver: string): Promise<v
   }
 }
 
-async function onServer(url: string, sql: string[]): Promise<void> {
-  const admin = new pg.Client({ connectionString: url })
-  await admin.connect()
-  for (const statement of sql) await admin.query(statement)
-  await admin.end()
-}
-
 async function run(): Promise<boolean> {
-  const url = values['database-url']
-  if (!url) {
-    const db = await openEmbedded({})
-    try {
-      const { postgis } = await prepare(db)
-      await loadSamples(db, LARGE)
-      return await page(db, postgis)
-    } finally {
-      await db.close()
-    }
-  }
-  await onServer(url, [`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`, `CREATE DATABASE ${BENCH_DB}`])
-  const target = new URL(url)
-  target.pathname = `/${BENCH_DB}`
-  const db = await openServer(target.toString())
+  const { db, close } = await scratchDb(values['database-url'], BENCH_DB, 'jiyuan-bench-ogc-')
   try {
     const { postgis } = await prepare(db)
     await loadSamples(db, LARGE)
     return await page(db, postgis)
   } finally {
-    await db.close()
-    await onServer(url, [`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`])
+    await close()
   }
 }
 

@@ -4,6 +4,7 @@
 // step it confirms) are made anew for every case; the ones only read are made
 // once per town.
 import { PNG } from 'pngjs'
+import { tileAt } from '../../server/src/tiles/grid.ts'
 import type { Client, TestApp } from './app.ts'
 import { TEST_USERS } from './fixtures.ts'
 import { HUANXIU, square } from './workflow.ts'
@@ -64,13 +65,6 @@ function attachmentForm(): FormData {
 }
 
 /** The slippy-map tile (z, x, y) holding a lon/lat point. */
-function tileOf(lon: number, lat: number, z: number): { z: number; x: number; y: number } {
-  const size = 2 ** z
-  const phi = (lat * Math.PI) / 180
-  const x = Math.floor(((lon + 180) / 360) * size)
-  const y = Math.floor(((1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2) * size)
-  return { z, x, y }
-}
 
 interface Place {
   village: string
@@ -497,6 +491,6 @@ export const given = {
   parcelTiles: anywhere(async () => ({ params: { layer: 'parcels' } })),
   parcelTile: inTown(async ({ fx, town }) => {
     const { lon, lat } = fx.place(town)
-    return { params: { layer: 'parcels', ...tileOf(lon, lat, 15) } }
+    return { params: { layer: 'parcels', ...tileAt(lon, lat, 15) } }
   }),
 } satisfies Record<string, Given>

@@ -5,7 +5,7 @@ import type { User } from '../../server/src/auth/roles.ts'
 import type { Db, Queryable } from '../../server/src/db/db.ts'
 import { FINDINGS, PARCELS } from '../../server/src/ogc/collections.ts'
 import { encodeTile } from '../../server/src/tiles/encode.ts'
-import { tileBounds, unitDegrees } from '../../server/src/tiles/grid.ts'
+import { tileAt, tileBounds, unitDegrees } from '../../server/src/tiles/grid.ts'
 import { renderTile } from '../../server/src/tiles/render.ts'
 import { startTestApp, type Client, type TestApp } from '../helpers/app.ts'
 import { backends, type Backend } from '../helpers/backends.ts'
@@ -55,12 +55,6 @@ function signedArea(ring: [number, number][]): number {
   return sum
 }
 
-function tileOf(lon: number, lat: number, z: number): { z: number; x: number; y: number } {
-  const size = 2 ** z
-  const phi = (lat * Math.PI) / 180
-  const y = Math.floor(((1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2) * size)
-  return { z, x: Math.floor(((lon + 180) / 360) * size), y }
-}
 
 /** The tile without its buffer, less a tile unit all round (a centre on the edge may round either way), degrees. */
 function properBounds({ z, x, y }: { z: number; x: number; y: number }): [number, number, number, number] {
@@ -94,8 +88,8 @@ describe('vector tiles and TileJSON', () => {
     const { rows } = await app.db.query<{ lon: number; lat: number }>(
       'SELECT ST_X(pt) AS lon, ST_Y(pt) AS lat FROM parcels, LATERAL ST_PointOnSurface(geom) pt WHERE id = 1',
     )
-    tiles = [10, 12, 14].map((z) => tileOf(rows[0]!.lon, rows[0]!.lat, z))
-    parityTiles = [10, 12, 13, 14, 16].map((z) => tileOf(rows[0]!.lon, rows[0]!.lat, z))
+    tiles = [10, 12, 14].map((z) => tileAt(rows[0]!.lon, rows[0]!.lat, z))
+    parityTiles = [10, 12, 13, 14, 16].map((z) => tileAt(rows[0]!.lon, rows[0]!.lat, z))
     await addFindings([...apps.values()].map((started) => started.db), tiles[1]!)
   })
   afterAll(async () => {

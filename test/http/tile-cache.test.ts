@@ -8,15 +8,14 @@ import { PbfReader } from 'pbf'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../server/src/app.ts'
 import { readConfig } from '../../server/src/config.ts'
+import { tileAt } from '../../server/src/tiles/grid.ts'
 import { Client, startTestApp, type TestApp } from '../helpers/app.ts'
 import { backends } from '../helpers/backends.ts'
 import { TEST_USERS } from '../helpers/fixtures.ts'
 
 function tileOf(lon: number, lat: number, z: number): string {
-  const size = 2 ** z
-  const phi = (lat * Math.PI) / 180
-  const y = Math.floor(((1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2) * size)
-  return `${z}/${Math.floor(((lon + 180) / 360) * size)}/${y}`
+  const { x, y } = tileAt(lon, lat, z)
+  return `${z}/${x}/${y}`
 }
 
 async function tile(client: Client, route: string, etag?: string) {

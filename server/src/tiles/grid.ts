@@ -49,6 +49,14 @@ export function unitDegrees(z: number): number {
   return 360 / (2 ** z * EXTENT)
 }
 
+/** The tile of zoom z that holds a lon/lat point (degrees); y counts down from the north. */
+export function tileAt(lon: number, lat: number, z: number): TileId {
+  const size = 2 ** z
+  const phi = (lat * Math.PI) / 180
+  const row = ((1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2) * size
+  return { z, x: Math.floor(((lon + 180) / 360) * size), y: Math.floor(row) }
+}
+
 /** Projects lon/lat (degrees) to integer tile coordinates, y down. */
 export function project(lon: number, lat: number, { z, x, y }: TileId): [number, number] {
   const size = 2 ** z

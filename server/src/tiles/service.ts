@@ -7,7 +7,7 @@ import type { Db } from '../db/db.ts'
 import { log } from '../log.ts'
 import { PARCELS, type Source } from '../ogc/collections.ts'
 import { etagOf, TileCache, type CachedTile } from './cache.ts'
-import { tileBounds, type TileId } from './grid.ts'
+import { tileAt, tileBounds, type TileId } from './grid.ts'
 import { renderTile, type TileFilter } from './render.ts'
 
 /** From this many parcels on, the overview tiles are drawn at start: cold, each takes ~0.5–2 s embedded. */
@@ -37,14 +37,9 @@ function cacheKey(source: Source, tile: TileId, query: Record<string, string>, u
 
 /** The tiles x, y of zoom z that cover a lon/lat box. */
 function tilesOver([w, s, e, n]: [number, number, number, number], z: number): TileId[] {
-  const size = 2 ** z
-  const column = (lon: number) => Math.floor(((lon + 180) / 360) * size)
-  const row = (lat: number) => {
-    const phi = (lat * Math.PI) / 180
-    return Math.floor(((1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2) * size)
-  }
+  const [northWest, southEast] = [tileAt(w, n, z), tileAt(e, s, z)]
   const tiles: TileId[] = []
-  for (let x = column(w); x <= column(e); x++) for (let y = row(n); y <= row(s); y++) tiles.push({ z, x, y })
+  for (let x = northWest.x; x <= southEast.x; x++) for (let y = northWest.y; y <= southEast.y; y++) tiles.push({ z, x, y })
   return tiles
 }
 
