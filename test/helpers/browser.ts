@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
+import { ROOT } from '../../server/src/config.ts'
 
-const ROOT = path.resolve(import.meta.dirname, '../..')
 /** Screenshots and downloads of the browser tests (not committed). */
 export const ARTIFACTS = path.join(ROOT, 'test/artifacts/e2e')
 export const CHROMIUM = '/usr/bin/chromium'

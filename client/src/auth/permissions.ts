@@ -12,3 +12,13 @@ export function allowed(user: SessionUser, action: Action): boolean {
   if (!(ROLES as readonly string[]).includes(user.role)) return false
   return can({ id: 0, username: user.username, displayName: null, role: user.role as Role, town: user.town }, action)
 }
+
+/** Whether the user's reach covers a town: a district-wide role everywhere, a town's staff in their own town. */
+export function inReach(user: SessionUser, town: string | undefined): boolean {
+  return user.town === null || user.town === town
+}
+
+/** Whether the user may change parcels of a town: a writing role whose reach covers it. */
+export function writesIn(user: SessionUser, town: string | undefined): boolean {
+  return allowed(user, 'parcel.write') && inReach(user, town)
+}

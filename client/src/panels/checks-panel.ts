@@ -11,6 +11,7 @@ import {
   type RunScope,
 } from '../api/checks.ts'
 import type { Finding, Severity } from '../api/parcel-record.ts'
+import { inReach } from '../auth/permissions.ts'
 import { bboxOf } from '../geometry/bbox.ts'
 import { onLanguageChange, t } from '../i18n/index.ts'
 import type { Workspace, WorkspaceExtension } from '../workspace-api.ts'
@@ -38,7 +39,7 @@ interface ScopeChoice {
 export function scopeChoices(ws: Workspace): ScopeChoice[] {
   const choices: ScopeChoice[] = []
   const parcel = ws.selection.current
-  const inTown = (town: string | undefined) => ws.user.town === null || ws.user.town === town
+  const inTown = (town: string | undefined) => inReach(ws.user, town)
   if (parcel && inTown(parcel.properties.town)) {
     choices.push({
       id: 'selection',

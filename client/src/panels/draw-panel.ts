@@ -14,6 +14,7 @@ import {
   type Outline,
 } from '../api/parcel-edits.ts'
 import { parcelsInBbox, type Bbox, type ParcelFeature } from '../api/parcels.ts'
+import { writesIn } from '../auth/permissions.ts'
 import { liveArea } from '../draw/live-area.ts'
 import { maySave, precheckWarnings, type Warning } from '../draw/precheck.ts'
 import { snapRings, type SnapRing } from '../draw/snap.ts'
@@ -44,9 +45,7 @@ const NEIGHBOUR_LIMIT = 3000
 
 /** Whether the user may change this parcel: a writer, and the parcel in the user's town. */
 export function mayEdit(ws: Workspace, parcel: { properties: { town: string } }): boolean {
-  return (
-    ws.can('parcel.write') && (ws.user.town === null || ws.user.town === parcel.properties.town)
-  )
+  return writesIn(ws.user, parcel.properties.town)
 }
 
 /**

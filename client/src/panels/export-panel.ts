@@ -9,6 +9,7 @@ import {
   type ShapefileOptions,
 } from '../api/exports.ts'
 import { postNotice, villageNotices } from '../api/notices.ts'
+import { writesIn } from '../auth/permissions.ts'
 import { categoryName } from '../domain/categories.ts'
 import { filterQuery, type ParcelFilter } from '../filters/filter.ts'
 import { problemName, statusName } from '../format/names.ts'
@@ -104,11 +105,6 @@ function noticeForm(village: string, posted: () => Promise<void>): HTMLFormEleme
   return form
 }
 
-/** A writer whose scope holds the village's town may post its notice. */
-function mayPostNotice(ws: Workspace, town: string | undefined): boolean {
-  return ws.can('parcel.write') && (ws.user.town === null || ws.user.town === town)
-}
-
 function mountExport(ws: Workspace, panel: HTMLElement): () => void {
   const labels = new Labels()
   const srid = h(
@@ -179,7 +175,7 @@ function mountExport(ws: Workspace, panel: HTMLElement): () => void {
               ),
               link(villageDossiersUrl(village), t('export.dossiers'), 'village-dossiers'),
             ),
-            noticeLinks(village, mayPostNotice(ws, town)),
+            noticeLinks(village, writesIn(ws.user, town)),
           )
         : h('p', { class: 'note' }, t('export.villageNone')),
       town
