@@ -6,6 +6,7 @@ import { mapParcelAttributes, type ExplicitMapping, type ParcelField } from './m
 import type { PlaceLookup } from './places.ts'
 import type { ParcelCandidate } from './store-parcels.ts'
 import type { OccupationCandidate, ZoneCandidate } from './store-others.ts'
+import { featureRef } from './problems.ts'
 import { FEATURE_PROBLEM_CODES, type FeatureProblem, type FeatureProblemCode, type RawFeature } from './types.ts'
 
 export interface Plan<C> {
@@ -18,7 +19,7 @@ export interface Plan<C> {
 const POLYGONAL = new Set(['Polygon', 'MultiPolygon'])
 
 function problem(feature: RawFeature, code: FeatureProblemCode, detail: string, label?: string): FeatureProblem {
-  return { index: feature.index, code, message: `feature ${feature.index}${label ? ` (${label})` : ''}: ${detail}` }
+  return { index: feature.index, code, message: `${featureRef(feature.index, label)}: ${detail}` }
 }
 
 function fromAppError(feature: RawFeature, error: unknown, label: string): FeatureProblem {

@@ -33,6 +33,11 @@ export function featureProblem(
   }
 }
 
+/** How a message names a feature: its index in the file, and its code when it has one. */
+export function featureRef(index: number, code?: string | null): string {
+  return code ? `feature ${index} (${code})` : `feature ${index}`
+}
+
 /** A position for a message: at most 9 decimals, x first. */
 export function formatPosition(xy: readonly number[]): string {
   return xy

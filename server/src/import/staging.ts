@@ -2,6 +2,7 @@ import type { Geometry } from 'geojson'
 import type { Queryable } from '../db/db.ts'
 import { BinaryCopyWriter } from '../db/copy-binary.ts'
 import { multiPolygonCcw } from '../geo/orientation.ts'
+import { featureRef } from './problems.ts'
 import type { FeatureProblem } from './types.ts'
 
 /** A feature ready to store: its index in the file, its code, properties and geometry (EPSG:4490). */
@@ -92,7 +93,7 @@ export async function flagInvalidGeometries(
       problems.push({
         index: r.idx,
         code: 'invalid_geometry',
-        message: `feature ${r.idx} (${r.code}): ${r.reason} at ${place(r)}`,
+        message: `${featureRef(r.idx, r.code)}: ${r.reason} at ${place(r)}`,
       })
     }
     return 0
@@ -109,7 +110,7 @@ export async function flagInvalidGeometries(
     `SELECT idx, code FROM import_rows WHERE repair_reason IS NOT NULL AND ST_IsEmpty(geom)`,
   )
   for (const r of empty.rows) {
-    problems.push({ index: r.idx, code: 'invalid_geometry', message: `feature ${r.idx} (${r.code}): nothing polygonal is left after repair` })
+    problems.push({ index: r.idx, code: 'invalid_geometry', message: `${featureRef(r.idx, r.code)}: nothing polygonal is left after repair` })
   }
   return rows.length - empty.rows.length
 }

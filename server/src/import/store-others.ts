@@ -1,5 +1,6 @@
 import { townScope, type User } from '../auth/roles.ts'
 import type { Queryable } from '../db/db.ts'
+import { featureRef } from './problems.ts'
 import type { FeatureProblem } from './types.ts'
 import { flagInvalidGeometries, mustStop, stage, type Candidate, type StoreOptions, type StoreOutcome } from './staging.ts'
 
@@ -68,7 +69,7 @@ async function outsideTown(tx: Queryable, user: User): Promise<FeatureProblem[]>
   return rows.map((r) => ({
     index: r.idx,
     code: 'out_of_scope',
-    message: `feature ${r.idx} (${r.code}) lies outside your town ${scope}`,
+    message: `${featureRef(r.idx, r.code)} lies outside your town ${scope}`,
   }))
 }
 
@@ -118,6 +119,6 @@ async function unsupportedZoneGeometry(tx: Queryable): Promise<FeatureProblem[]>
   return rows.map((r) => ({
     index: r.idx,
     code: 'unsupported_geometry_type',
-    message: `feature ${r.idx} (${r.code || 'no code'}) is a ${r.type}; a zone is a polygon or a line`,
+    message: `${featureRef(r.idx, r.code)} is a ${r.type}; a zone is a polygon or a line`,
   }))
 }

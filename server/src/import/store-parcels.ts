@@ -5,6 +5,7 @@ import { actAs } from '../parcels/store.ts'
 import type { FeatureProblem } from './types.ts'
 import { stage as timed } from './stages.ts'
 import { BinaryCopyWriter } from '../db/copy-binary.ts'
+import { featureRef } from './problems.ts'
 import { flagInvalidGeometries, mustStop, stagedPolygon, type Candidate, type StoreOptions, type StoreOutcome } from './staging.ts'
 
 /** A parcel from a file: the properties it gives (code always) and its geometry. */
@@ -167,7 +168,7 @@ async function scopeProblems(tx: Queryable, user: User): Promise<FeatureProblem[
   return rows.map((r) => ({
     index: r.idx,
     code: 'out_of_scope',
-    message: `feature ${r.idx} (${r.code}) belongs to town ${r.town}, outside your town ${scope}`,
+    message: `${featureRef(r.idx, r.code)} belongs to town ${r.town}, outside your town ${scope}`,
   }))
 }
 
@@ -181,7 +182,7 @@ async function incompleteNew(tx: Queryable): Promise<FeatureProblem[]> {
   return rows.map((r) => ({
     index: r.idx,
     code: 'missing_property',
-    message: `feature ${r.idx} (${r.code}) is a new parcel without a ${r.missing}`,
+    message: `${featureRef(r.idx, r.code)} is a new parcel without a ${r.missing}`,
   }))
 }
 
@@ -204,12 +205,12 @@ async function statusProblems(tx: Queryable, user: User): Promise<FeatureProblem
     ? {
         index: r.idx,
         code: 'initial_status_forbidden' as const,
-        message: `feature ${r.idx} (${r.code}): a new parcel starts as registered; registering it as ${r.status} takes an approver`,
+        message: `${featureRef(r.idx, r.code)}: a new parcel starts as registered; registering it as ${r.status} takes an approver`,
       }
     : {
         index: r.idx,
         code: 'status_by_workflow' as const,
-        message: `feature ${r.idx} (${r.code}): the status changes only through the workflow (now ${r.current}, the file says ${r.status})`,
+        message: `${featureRef(r.idx, r.code)}: the status changes only through the workflow (now ${r.current}, the file says ${r.status})`,
       })
 }
 
