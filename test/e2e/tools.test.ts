@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROOT } from '../../server/src/config.ts'
 import { startServerProcess } from '../helpers/app.ts'
 import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, hasChromium, mapReady, moveTo, openTab, screenshot } from '../helpers/browser.ts'
+import { DATA_EXTERNAL, dataExternalPresent } from '../helpers/data-external.ts'
 
 const VIEWPORT = { width: 1280, height: 800 }
 
@@ -342,6 +343,37 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('the map tools', () =
     )
     await screenshot(page, 'tools-07-import-shapefile.png')
     await page.click('.import-result [data-action="cancel"]')
+  })
+
+  const withRealFiles = dataExternalPresent() ? it : it.skip
+  withRealFiles('asks for the zone class when a real file goes into a planning layer, and uses it', async () => {
+    await openTab(page, 'import')
+    const classField = page.locator('.import-panel input[name="class"]')
+    expect(await classField.isVisible()).toBe(false)
+    const layer = (await page.locator('.import-panel select[name="target"] option[value^="layer:"]').first().getAttribute('value'))!
+    await page.selectOption('.import-panel select[name="target"]', layer)
+    await page.selectOption('.import-panel select[name="mode"]', 'partial')
+    await page.setInputFiles('.import-panel input[type="file"]', path.join(DATA_EXTERNAL, 'shapefile-js/senate.zip'))
+    const dryRun = async () => {
+      await page.click('[data-action="dry-run"]')
+      await page.waitForSelector('.import-result [data-counts]', { timeout: 120_000 })
+      return (await page.locator('[data-counts]').textContent())!
+    }
+    // no class given, none in the file: every feature is refused for it
+    expect(await dryRun()).toBe('共 40 个要素：0 个可导入，40 个有问题')
+    expect(await page.locator('.rejected li').first().textContent()).toContain('no zone class')
+    // a .prj that proj4 reads but no EPSG code matches is named without a code
+    expect(await page.locator('[data-detected="crs"]').textContent()).toBe(
+      'NAD_1983_StatePlane_Massachusetts_Mainland_FIPS_2001（来自 .prj，无对应 EPSG 编码）',
+    )
+    await page.click('.import-result [data-action="cancel"]')
+    await classField.fill('test_zone')
+    // one polygon of the file crosses itself (GEOS: Ring Self-intersection)
+    expect(await dryRun()).toBe('共 40 个要素：39 个可导入，1 个有问题')
+    await screenshot(page, 'tools-08b-import-layer.png')
+    await page.click('.import-result [data-action="cancel"]')
+    await page.selectOption('.import-panel select[name="target"]', 'parcels')
+    await page.selectOption('.import-panel select[name="mode"]', 'atomic')
   })
 
   it('imports a GeoJSON through the dialog: a dry run first, stored only when confirmed', async () => {

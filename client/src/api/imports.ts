@@ -12,6 +12,8 @@ export interface ImportFields {
   mode: 'atomic' | 'partial'
   srid?: string
   encoding?: string
+  /** a planning layer's zone class for features that name none */
+  zoneClass?: string
 }
 
 /** The import's report, as the server writes it; on a 422 also why the whole file was refused. */
@@ -35,6 +37,7 @@ function formData(file: File, fields: ImportFields, dryRun: boolean): FormData {
   form.append('mode', fields.mode)
   if (fields.srid) form.append('srid', fields.srid)
   if (fields.encoding) form.append('encoding', fields.encoding)
+  if (fields.zoneClass) form.append('class', fields.zoneClass)
   if (dryRun) {
     form.append('dry_run', 'true')
     form.append('preview', 'true')

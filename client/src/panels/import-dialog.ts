@@ -79,7 +79,10 @@ function detectedTable(report: ImportReport): HTMLElement {
     ...row('import.format', `${d.format}${d.layer_name ? ` · ${d.layer_name}` : ''}`, 'format'),
     ...row(
       'import.crs',
-      t('import.crsValue', { srid: d.srid, name: d.crs_name, source: sourceName(d.crs_source) }),
+      // srid 0: a .prj proj4 reads that no EPSG code matches
+      d.srid
+        ? t('import.crsValue', { srid: d.srid, name: d.crs_name, source: sourceName(d.crs_source) })
+        : t('import.crsValueNoCode', { name: d.crs_name, source: sourceName(d.crs_source) }),
       'crs',
     ),
     ...(d.encoding
@@ -182,6 +185,7 @@ function mountImport(ws: Workspace, panel: HTMLElement): () => void {
     placeholder: '4490 / 4549 / 4528',
   })
   const encoding = h('input', { type: 'text', name: 'encoding', placeholder: 'GBK / UTF-8' })
+  const zoneClass = h('input', { type: 'text', name: 'class', maxlength: '100' })
   const check = h(
     'button',
     { type: 'button', class: 'primary', 'data-action': 'dry-run' },
@@ -367,6 +371,7 @@ function mountImport(ws: Workspace, panel: HTMLElement): () => void {
       mode: mode.value === 'partial' ? 'partial' : 'atomic',
       srid: srid.value.trim(),
       encoding: encoding.value.trim(),
+      zoneClass: target.value.startsWith('layer:') ? zoneClass.value.trim() : undefined,
     }
     send(chosen, fields, true)
       .then((report) => {
@@ -380,6 +385,11 @@ function mountImport(ws: Workspace, panel: HTMLElement): () => void {
     reset()
   })
 
+  // the zone class is asked for only when the file goes into a planning layer
+  const classField = field(() => t('import.zoneClass'), zoneClass)
+  const showClass = () => (classField.hidden = !target.value.startsWith('layer:'))
+  target.addEventListener('change', showClass)
+  showClass()
   panel.append(
     h(
       'div',
@@ -389,6 +399,7 @@ function mountImport(ws: Workspace, panel: HTMLElement): () => void {
       field(() => t('import.mode'), mode),
       field(() => t('import.srid'), srid),
       field(() => t('import.encoding'), encoding),
+      classField,
       h('div', { class: 'form-actions' }, check),
       progress,
       status,
