@@ -148,7 +148,7 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
   'import.mode.atomic': 'Refuse the whole file (store only when all are right)',
   'import.mode.partial': 'Store the right ones only',
   'import.srid': 'CRS (EPSG; leave empty to detect)',
-  'import.zoneClass': 'Zone class (for features that name none)',
+  'import.zoneClass': 'Zone class code (for features that name none; lower-case letters and _)',
   'import.encoding': 'Encoding (leave empty to detect)',
   'import.check': 'Check the file',
   'import.activity': 'Importing',

@@ -144,7 +144,7 @@ export const toolsZhCN = {
   'import.mode.partial': '只保存正确的要素',
   'import.srid': '坐标系（EPSG，可留空自动识别）',
   'import.encoding': '编码（可留空自动识别）',
-  'import.zoneClass': '分区类型（要素自身没有“类型”字段时使用）',
+  'import.zoneClass': '分区类型代码（要素自身没有“类型”字段时使用；小写字母和下划线）',
   'import.check': '检查文件',
   'import.activity': '正在导入',
   'import.uploading': '正在上传 {percent}%',

@@ -7,6 +7,7 @@ import type { FeatureCollection } from 'geojson'
 import { listLayers } from '../api/layers.ts'
 import { uploadImport, type ImportFields, type ImportReport, type Upload } from '../api/imports.ts'
 import { fieldName } from '../format/field-names.ts'
+import { ZONE_STYLES } from '../../../server/src/domain/zone-classes.ts'
 import { bboxOf } from '../geometry/bbox.ts'
 import { t, type MessageKey } from '../i18n/index.ts'
 import type { Workspace, WorkspaceExtension } from '../workspace-api.ts'
@@ -185,7 +186,19 @@ function mountImport(ws: Workspace, panel: HTMLElement): () => void {
     placeholder: '4490 / 4549 / 4528',
   })
   const encoding = h('input', { type: 'text', name: 'encoding', placeholder: 'GBK / UTF-8' })
-  const zoneClass = h('input', { type: 'text', name: 'class', maxlength: '100' })
+  // a class code (lower-case letters and _), offered from the known classes with their names
+  const zoneClass = h('input', {
+    type: 'text',
+    name: 'class',
+    maxlength: '100',
+    list: 'import-zone-classes',
+    placeholder: 'basic_farmland / river_area / …',
+  })
+  const zoneClasses = h(
+    'datalist',
+    { id: 'import-zone-classes' },
+    ...Object.entries(ZONE_STYLES).map(([code, style]) => h('option', { value: code, label: style.zh })),
+  )
   const check = h(
     'button',
     { type: 'button', class: 'primary', 'data-action': 'dry-run' },
@@ -400,6 +413,7 @@ function mountImport(ws: Workspace, panel: HTMLElement): () => void {
       field(() => t('import.srid'), srid),
       field(() => t('import.encoding'), encoding),
       classField,
+      zoneClasses,
       h('div', { class: 'form-actions' }, check),
       progress,
       status,
