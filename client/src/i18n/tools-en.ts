@@ -178,7 +178,6 @@ export const toolsEn: Record<ToolsMessageKey, string> = {
   'import.property': 'Parcel property',
   'import.counts': '{total} features: {accepted} can be imported, {rejected} have problems',
   'import.rejected': 'Features with problems',
-  'import.rejectedRow': 'Feature {n}: {message}',
   'import.warnings': 'Notes',
   'import.previewTruncated': 'Too many features: the map shows the first {count}',
   'import.confirm': 'Import',

@@ -173,7 +173,6 @@ export const toolsZhCN = {
   'import.property': '地块属性',
   'import.counts': '共 {total} 个要素：{accepted} 个可导入，{rejected} 个有问题',
   'import.rejected': '有问题的要素',
-  'import.rejectedRow': '第 {n} 个要素：{message}',
   'import.warnings': '提示',
   'import.previewTruncated': '要素过多，地图上只显示前 {count} 个',
   'import.confirm': '确认导入',

@@ -9,7 +9,7 @@ import { uploadImport, type ImportFields, type ImportReport, type Upload } from 
 import { fieldName } from '../format/field-names.ts'
 import { ZONE_STYLES } from '../../../server/src/domain/zone-classes.ts'
 import { bboxOf } from '../geometry/bbox.ts'
-import { t, type MessageKey } from '../i18n/index.ts'
+import { getLanguage, t, type MessageKey } from '../i18n/index.ts'
 import type { Workspace, WorkspaceExtension } from '../workspace-api.ts'
 import { h } from './dom.ts'
 import { Labels } from './labels.ts'
@@ -135,7 +135,8 @@ function rejectedList(report: ImportReport): HTMLElement | string {
         h(
           'li',
           { 'data-index': String(r.index), 'data-code': r.code },
-          t('import.rejectedRow', { n: r.index + 1, message: r.message }),
+          // the message names the feature by its index in the file (from 0) and its code
+          (getLanguage() === 'zh-CN' && r.zh) || r.message,
         ),
       ),
     ),

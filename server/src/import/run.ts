@@ -43,7 +43,8 @@ export interface ImportReport {
   target: string
   feature_count: number
   accepted: number
-  rejected: { index: number; code: string; message: string }[]
+  /** each refused feature: its index in the file, the refusal's code, and a message naming it (in Chinese too where the reader wrote one) */
+  rejected: FeatureProblem[]
   created: number
   updated: number
   unchanged: number
@@ -246,7 +247,7 @@ function toReport(
     target: request.target || 'parcels',
     feature_count: read.features.length + read.problems.filter((p) => !KEPT_WITH_PROBLEM.includes(p.code)).length,
     accepted: refused ? 0 : outcome.created + outcome.updated + outcome.unchanged,
-    rejected: outcome.problems.map(({ index, code, message }) => ({ index, code, message })),
+    rejected: outcome.problems.map(({ index, code, message, zh }) => (zh ? { index, code, message, zh } : { index, code, message })),
     created: outcome.created,
     updated: outcome.updated,
     unchanged: outcome.unchanged,
